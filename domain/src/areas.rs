@@ -1,0 +1,101 @@
+//! The areas of the product a user may open, derived from their grants. The navigation shows
+//! exactly these; each area's server functions check the same grants again.
+
+use serde::{Deserialize, Serialize};
+
+use crate::roles::{Action, Grants, ObjectType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Area {
+    Dashboard,
+    Customers,
+    Leads,
+    Opportunities,
+    Contracts,
+    Approvals,
+    Tasks,
+    Reports,
+    Admin,
+}
+
+impl Area {
+    pub const ALL: &'static [Area] = &[
+        Area::Dashboard,
+        Area::Customers,
+        Area::Leads,
+        Area::Opportunities,
+        Area::Contracts,
+        Area::Approvals,
+        Area::Tasks,
+        Area::Reports,
+        Area::Admin,
+    ];
+
+    /// The object whose read grant opens the area; the dashboard is open to everyone signed in.
+    pub fn object(self) -> Option<ObjectType> {
+        match self {
+            Area::Dashboard => None,
+            Area::Customers => Some(ObjectType::Customer),
+            Area::Leads => Some(ObjectType::Lead),
+            Area::Opportunities => Some(ObjectType::Opportunity),
+            Area::Contracts => Some(ObjectType::Contract),
+            Area::Approvals => Some(ObjectType::Approval),
+            Area::Tasks => Some(ObjectType::Task),
+            Area::Reports => Some(ObjectType::Report),
+            Area::Admin => Some(ObjectType::Admin),
+        }
+    }
+
+    pub fn is_open_to(self, grants: &Grants) -> bool {
+        match self.object() {
+            None => true,
+            Some(object) => grants.can(object, Action::Read),
+        }
+    }
+}
+
+pub fn areas_for(grants: &Grants) -> Vec<Area> {
+    Area::ALL.iter().copied().filter(|a| a.is_open_to(grants)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roles::{Scope, BUILTIN_ROLES};
+
+    fn grants_of(key: &str) -> Grants {
+        let role = BUILTIN_ROLES.iter().find(|r| r.key == key).unwrap();
+        let mut g = Grants::default();
+        for (o, a, s) in (role.grants)() {
+            g.add(o, a, s);
+        }
+        g
+    }
+
+    #[test]
+    fn nobody_without_grants_sees_more_than_the_dashboard() {
+        assert_eq!(areas_for(&Grants::default()), vec![Area::Dashboard]);
+    }
+
+    #[test]
+    fn administrator_sees_everything() {
+        assert_eq!(areas_for(&grants_of("administrator")), Area::ALL.to_vec());
+    }
+
+    #[test]
+    fn service_agent_sees_no_leads_reports_or_admin() {
+        let areas = areas_for(&grants_of("service"));
+        assert!(areas.contains(&Area::Customers));
+        assert!(!areas.contains(&Area::Leads));
+        assert!(!areas.contains(&Area::Reports));
+        assert!(!areas.contains(&Area::Admin));
+    }
+
+    #[test]
+    fn a_none_scope_does_not_open_an_area() {
+        let mut g = Grants::default();
+        g.add(ObjectType::Lead, Action::Read, Scope::None);
+        g.add(ObjectType::Customer, Action::Create, Scope::All);
+        assert_eq!(areas_for(&g), vec![Area::Dashboard]);
+    }
+}

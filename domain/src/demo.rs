@@ -1,0 +1,174 @@
+//! Demo data: a believable group with a head office, two branches, about fifteen people in
+//! different roles and a couple of hundred customers. Deterministic, so tests can rely on it.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::accounts::passwords;
+use crate::accounts::users::{insert_user_tx, Email, Login, NewUser, Password};
+use crate::customers::{insert_customer_tx, NewCustomer};
+use crate::db::Db;
+use crate::error::{DomainError, DomainResult};
+use crate::org::{create_unit_tx, UnitKind, UnitName};
+use crate::roles::ensure_builtin_roles;
+
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub logins: Vec<DemoLogin>,
+    pub password: &'static str,
+    pub customers: usize,
+}
+
+/// (key, parent key, kind, 中文名, English name)
+const UNITS: &[(&str, Option<&str>, UnitKind, &str, &str)] = &[
+    ("hq", None, UnitKind::Group, "集团总部", "Group head office"),
+    ("fin", Some("hq"), UnitKind::Department, "财务部", "Finance"),
+    ("mkt", Some("hq"), UnitKind::Department, "市场部", "Marketing"),
+    ("adm", Some("hq"), UnitKind::Department, "行政部", "Administration"),
+    ("bj", Some("hq"), UnitKind::Branch, "北京分公司", "Beijing branch"),
+    ("bj_s1", Some("bj"), UnitKind::Team, "北京销售一组", "Beijing sales team 1"),
+    ("bj_s2", Some("bj"), UnitKind::Team, "北京销售二组", "Beijing sales team 2"),
+    ("bj_svc", Some("bj"), UnitKind::Department, "北京客服部", "Beijing service"),
+    ("sh", Some("hq"), UnitKind::Branch, "上海分公司", "Shanghai branch"),
+    ("sh_s1", Some("sh"), UnitKind::Team, "上海销售一组", "Shanghai sales team 1"),
+    ("sh_s2", Some("sh"), UnitKind::Team, "上海销售二组", "Shanghai sales team 2"),
+    ("sh_svc", Some("sh"), UnitKind::Department, "上海客服部", "Shanghai service"),
+];
+
+/// (login, name, unit key, role key, manager login)
+const USERS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    ("admin", "系统管理员", "adm", "administrator", None),
+    ("ceo", "王志远", "hq", "executive", None),
+    ("bj.manager", "李建国", "bj", "branch_manager", Some("ceo")),
+    ("bj.sales1", "张伟", "bj_s1", "sales_rep", Some("bj.manager")),
+    ("bj.sales2", "刘洋", "bj_s1", "sales_rep", Some("bj.manager")),
+    ("bj.sales3", "陈静", "bj_s2", "sales_rep", Some("bj.manager")),
+    ("bj.service", "赵磊", "bj_svc", "service", Some("bj.manager")),
+    ("sh.manager", "周敏", "sh", "branch_manager", Some("ceo")),
+    ("sh.sales1", "吴芳", "sh_s1", "sales_rep", Some("sh.manager")),
+    ("sh.sales2", "孙强", "sh_s1", "sales_rep", Some("sh.manager")),
+    ("sh.sales3", "马丽", "sh_s2", "sales_rep", Some("sh.manager")),
+    ("sh.service", "朱婷", "sh_svc", "service", Some("sh.manager")),
+    ("finance", "钱芳", "fin", "finance", Some("ceo")),
+    ("finance2", "郑凯", "fin", "finance", Some("finance")),
+    ("marketing", "何晓", "mkt", "marketing", Some("ceo")),
+];
+
+const PREFIXES: &[&str] = &[
+    "华信", "中科", "东方", "远航", "博远", "天成", "金桥", "瑞丰", "新锐", "恒通", "联创", "世纪",
+    "宏达", "星河", "安泰", "鼎盛", "明德", "嘉禾", "同力", "汇丰",
+];
+const TRADES: &[(&str, &str)] = &[
+    ("科技", "software"),
+    ("制造", "manufacturing"),
+    ("医疗", "healthcare"),
+    ("物流", "logistics"),
+    ("教育", "education"),
+    ("零售", "retail"),
+    ("能源", "energy"),
+    ("金融服务", "finance"),
+];
+const SOURCES: &[&str] = &["website", "referral", "exhibition", "cold_call", "partner"];
+
+fn key_index(key: &str) -> usize {
+    UNITS.iter().position(|u| u.0 == key).expect("demo unit key exists")
+}
+
+/// Seeds the demo data into an empty database. Refuses when users already exist.
+pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
+    if crate::accounts::users::count_users(db).await? > 0 {
+        return Err(DomainError::Conflict("database_not_empty".into()));
+    }
+    // One hash for all demo accounts: they share the published demo password, and hashing
+    // fifteen times would only slow the first start.
+    let hash = passwords::hash(DEMO_PASSWORD.to_string()).await?;
+    let password = Password::parse(DEMO_PASSWORD)?;
+    let mut tx = db.begin_write().await?;
+    let roles = ensure_builtin_roles(&mut tx).await?;
+
+    let mut unit_ids = vec![0i64; UNITS.len()];
+    for (i, (_, parent, kind, name, name_en)) in UNITS.iter().enumerate() {
+        let parent_id = parent.map(|p| unit_ids[key_index(p)]);
+        unit_ids[i] = create_unit_tx(&mut tx, parent_id, *kind, &UnitName::parse(name)?, name_en, None).await?;
+    }
+
+    let mut user_ids: Vec<(&str, i64)> = Vec::new();
+    let mut logins = Vec::new();
+    for (login, name, unit, role, manager) in USERS {
+        let manager_id = manager.and_then(|m| user_ids.iter().find(|(l, _)| *l == m).map(|(_, id)| *id));
+        let new_user = NewUser {
+            login: Login::parse(login)?,
+            email: Some(Email::parse(&format!("{login}@demo.example.com"))?),
+            display_name: name.to_string(),
+            password: password.clone(),
+            primary_unit_id: unit_ids[key_index(unit)],
+            manager_id,
+            role_ids: vec![roles[role]],
+        };
+        let id = insert_user_tx(&mut tx, &new_user, &hash, None).await?;
+        user_ids.push((login, id));
+        logins.push(DemoLogin {
+            login: login.to_string(),
+            display_name: name.to_string(),
+            role: role.to_string(),
+            unit: UNITS[key_index(unit)].3.to_string(),
+        });
+    }
+    let head_of = |unit: &str, login: &str| (unit_ids[key_index(unit)], user_ids.iter().find(|(l, _)| *l == login).map(|(_, id)| *id));
+    for (unit_id, head) in [head_of("hq", "ceo"), head_of("bj", "bj.manager"), head_of("sh", "sh.manager")] {
+        sqlx::query("UPDATE org_units SET head_user_id = $2 WHERE id = $1")
+            .bind(unit_id)
+            .bind(head)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    let mut rng = StdRng::seed_from_u64(20261122);
+    let reps: Vec<(&str, i64, i64)> = USERS
+        .iter()
+        .zip(&user_ids)
+        .filter(|(u, _)| u.3 == "sales_rep")
+        .map(|(u, (_, id))| (u.0, *id, unit_ids[key_index(u.2)]))
+        .collect();
+    let mut customers = 0;
+    for n in 0..200usize {
+        let beijing = n % 2 == 0;
+        let (province, city, branch) = if beijing { ("北京", "北京", "bj") } else { ("上海", "上海", "sh") };
+        let branch_reps: Vec<_> = reps.iter().filter(|r| r.0.starts_with(branch)).collect();
+        // One customer in ten sits unowned in the branch's pool.
+        let (owner_id, unit_id) = if n % 10 == 9 {
+            (None, unit_ids[key_index(branch)])
+        } else {
+            let rep = branch_reps[rng.gen_range(0..branch_reps.len())];
+            (Some(rep.1), rep.2)
+        };
+        let (trade, industry) = TRADES[rng.gen_range(0..TRADES.len())];
+        let prefix = PREFIXES[(n / 2) % PREFIXES.len()];
+        let c = NewCustomer {
+            name: format!("{city}{prefix}{trade}有限公司{:03}", n + 1),
+            kind: "company",
+            industry: industry.to_string(),
+            province: province.to_string(),
+            city: city.to_string(),
+            phone: format!("1{}{:08}", rng.gen_range(30..90), rng.gen_range(0..100_000_000u32)),
+            level: ['A', 'B', 'C', 'D'][rng.gen_range(0..4)],
+            source: SOURCES[rng.gen_range(0..SOURCES.len())].to_string(),
+            owner_id,
+            unit_id,
+        };
+        insert_customer_tx(&mut tx, &c, None).await?;
+        customers += 1;
+    }
+    tx.commit().await?;
+    Ok(DemoSummary { logins, password: DEMO_PASSWORD, customers })
+}

@@ -1,0 +1,35 @@
+use thiserror::Error;
+
+/// The one error type of the domain layer. The web layer maps each variant to a response in one
+/// place; messages meant for users are carried as stable codes and localized there.
+#[derive(Debug, Error)]
+pub enum DomainError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("the login or password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed sign-ins; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: i64 },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid {field}: {code}")]
+    Invalid { field: &'static str, code: &'static str },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    pub fn invalid(field: &'static str, code: &'static str) -> Self {
+        DomainError::Invalid { field, code }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

@@ -1,0 +1,15 @@
+//! The business core of the CRM: org tree, accounts, sessions, customers and the store.
+//! No Leptos here; everything that decides something lives in this crate.
+
+pub mod accounts;
+pub mod areas;
+pub mod clock;
+pub mod customers;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod org;
+pub mod roles;
+
+pub use db::{Db, Dialect};
+pub use error::{DomainError, DomainResult};

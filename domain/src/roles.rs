@@ -1,0 +1,359 @@
+//! Roles grant, per object type and action, a data scope. This module holds the vocabulary and
+//! the built-in roles; the policy engine that turns grants into filters builds on it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::clock::now_ms;
+use crate::db::{Db, Tx};
+use crate::error::{DomainError, DomainResult};
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// The kinds of record a role can grant access to. `Admin` stands for the administration
+    /// pages (org tree, users, roles, audit log).
+    ObjectType {
+        Customer => "customer",
+        Contact => "contact",
+        Lead => "lead",
+        Opportunity => "opportunity",
+        Quote => "quote",
+        Contract => "contract",
+        Receivable => "receivable",
+        Ticket => "ticket",
+        Approval => "approval",
+        Task => "task",
+        Report => "report",
+        Admin => "admin",
+    }
+);
+
+string_enum!(
+    Action {
+        Read => "read",
+        Create => "create",
+        Update => "update",
+        Delete => "delete",
+        Assign => "assign",
+        Share => "share",
+        Export => "export",
+    }
+);
+
+string_enum!(
+    /// Ordered from narrowest to widest: grants from several roles add up to the widest.
+    Scope {
+        None => "none",
+        Own => "own",
+        OwnAndSubordinates => "own_and_subordinates",
+        Unit => "unit",
+        UnitAndBelow => "unit_and_below",
+        All => "all",
+    }
+);
+
+/// The widest scope per (object, action) over all of a user's roles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants(BTreeMap<(ObjectType, Action), Scope>);
+
+impl Grants {
+    pub fn add(&mut self, object: ObjectType, action: Action, scope: Scope) {
+        let slot = self.0.entry((object, action)).or_insert(Scope::None);
+        if scope > *slot {
+            *slot = scope;
+        }
+    }
+
+    pub fn scope(&self, object: ObjectType, action: Action) -> Scope {
+        self.0.get(&(object, action)).copied().unwrap_or(Scope::None)
+    }
+
+    pub fn can(&self, object: ObjectType, action: Action) -> bool {
+        self.scope(object, action) > Scope::None
+    }
+}
+
+/// The grants of a user: the union of their roles' grants.
+pub async fn grants_for_user(db: &Db, user_id: i64) -> DomainResult<Grants> {
+    let rows = sqlx::query(
+        "SELECT g.object, g.action, g.scope FROM user_roles ur \
+         JOIN role_grants g ON g.role_id = ur.role_id WHERE ur.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut grants = Grants::default();
+    for row in rows {
+        let object: String = row.try_get("object")?;
+        let action: String = row.try_get("action")?;
+        let scope: String = row.try_get("scope")?;
+        if let (Some(o), Some(a), Some(s)) =
+            (ObjectType::parse(&object), Action::parse(&action), Scope::parse(&scope))
+        {
+            grants.add(o, a, s);
+        }
+    }
+    Ok(grants)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleSummary {
+    pub id: i64,
+    pub key: Option<String>,
+    pub name: String,
+    pub name_en: String,
+}
+
+pub async fn roles_of_user(db: &Db, user_id: i64) -> DomainResult<Vec<RoleSummary>> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.key, r.name, r.name_en FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
+         WHERE ur.user_id = $1 ORDER BY r.id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RoleSummary {
+                id: r.try_get("id")?,
+                key: r.try_get("key")?,
+                name: r.try_get("name")?,
+                name_en: r.try_get("name_en")?,
+            })
+        })
+        .collect()
+}
+
+/// A built-in role: key, Chinese name, English name, grants.
+pub struct BuiltinRole {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub name_en: &'static str,
+    pub grants: fn() -> Vec<(ObjectType, Action, Scope)>,
+}
+
+fn every(objects: &[ObjectType], actions: &[Action], scope: Scope) -> Vec<(ObjectType, Action, Scope)> {
+    objects
+        .iter()
+        .flat_map(|o| actions.iter().map(move |a| (*o, *a, scope)))
+        .collect()
+}
+
+use Action as A;
+use ObjectType as O;
+
+const SALES_OBJECTS: &[ObjectType] =
+    &[O::Customer, O::Contact, O::Lead, O::Opportunity, O::Quote, O::Contract];
+const WORK_ACTIONS: &[Action] = &[A::Read, A::Create, A::Update];
+
+pub const BUILTIN_ROLES: &[BuiltinRole] = &[
+    BuiltinRole {
+        key: "administrator",
+        name: "系统管理员",
+        name_en: "Administrator",
+        grants: || every(ObjectType::ALL, Action::ALL, Scope::All),
+    },
+    BuiltinRole {
+        key: "executive",
+        name: "集团管理层",
+        name_en: "Group executive",
+        grants: || {
+            let mut g = every(
+                &[O::Customer, O::Contact, O::Lead, O::Opportunity, O::Quote, O::Contract, O::Receivable, O::Ticket, O::Report],
+                &[A::Read, A::Export],
+                Scope::All,
+            );
+            g.extend(every(&[O::Approval, O::Task], &[A::Read, A::Create, A::Update], Scope::All));
+            g
+        },
+    },
+    BuiltinRole {
+        key: "branch_manager",
+        name: "分公司经理",
+        name_en: "Branch manager",
+        grants: || {
+            let mut g = every(
+                &[O::Customer, O::Contact, O::Lead, O::Opportunity, O::Quote, O::Contract, O::Receivable, O::Ticket],
+                &[A::Read, A::Create, A::Update, A::Assign, A::Share, A::Export],
+                Scope::UnitAndBelow,
+            );
+            g.extend(every(&[O::Approval, O::Task, O::Report], &[A::Read, A::Create, A::Update], Scope::UnitAndBelow));
+            g
+        },
+    },
+    BuiltinRole {
+        key: "sales_rep",
+        name: "销售代表",
+        name_en: "Sales representative",
+        grants: || {
+            let mut g = every(SALES_OBJECTS, WORK_ACTIONS, Scope::Own);
+            g.extend(every(&[O::Customer, O::Opportunity], &[A::Share], Scope::Own));
+            g.extend(every(&[O::Receivable], &[A::Read], Scope::Own));
+            g.extend(every(&[O::Approval, O::Task], WORK_ACTIONS, Scope::Own));
+            g.extend(every(&[O::Report], &[A::Read], Scope::Own));
+            g
+        },
+    },
+    BuiltinRole {
+        key: "finance",
+        name: "财务",
+        name_en: "Finance",
+        grants: || {
+            let mut g = every(&[O::Customer, O::Contract, O::Opportunity], &[A::Read], Scope::All);
+            g.extend(every(&[O::Receivable], &[A::Read, A::Create, A::Update, A::Export], Scope::All));
+            g.extend(every(&[O::Approval, O::Task], WORK_ACTIONS, Scope::Own));
+            g.extend(every(&[O::Report], &[A::Read, A::Export], Scope::All));
+            g
+        },
+    },
+    BuiltinRole {
+        key: "service",
+        name: "客服",
+        name_en: "Service agent",
+        grants: || {
+            let mut g = every(&[O::Customer, O::Contact, O::Contract], &[A::Read], Scope::UnitAndBelow);
+            g.extend(every(&[O::Ticket], &[A::Read, A::Create, A::Update, A::Assign], Scope::UnitAndBelow));
+            g.extend(every(&[O::Approval, O::Task], WORK_ACTIONS, Scope::Own));
+            g
+        },
+    },
+    BuiltinRole {
+        key: "marketing",
+        name: "市场",
+        name_en: "Marketing",
+        grants: || {
+            let mut g = every(&[O::Lead], &[A::Read, A::Create, A::Update, A::Assign, A::Export], Scope::All);
+            g.extend(every(&[O::Customer, O::Contact], &[A::Read], Scope::All));
+            g.extend(every(&[O::Approval, O::Task], WORK_ACTIONS, Scope::Own));
+            g.extend(every(&[O::Report], &[A::Read], Scope::All));
+            g
+        },
+    },
+];
+
+/// Inserts the built-in roles that are missing and returns their ids by key.
+pub async fn ensure_builtin_roles(tx: &mut Tx) -> DomainResult<BTreeMap<&'static str, i64>> {
+    let now = now_ms();
+    let mut ids = BTreeMap::new();
+    for role in BUILTIN_ROLES {
+        let existing = sqlx::query("SELECT id FROM roles WHERE key = $1")
+            .bind(role.key)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let id: i64 = match existing {
+            Some(row) => row.try_get("id")?,
+            None => {
+                let id: i64 = sqlx::query(
+                    "INSERT INTO roles (key, name, name_en, builtin, created_at, updated_at) \
+                     VALUES ($1, $2, $3, 1, $4, $4) RETURNING id",
+                )
+                .bind(role.key)
+                .bind(role.name)
+                .bind(role.name_en)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get("id")?;
+                for (object, action, scope) in (role.grants)() {
+                    sqlx::query(
+                        "INSERT INTO role_grants (role_id, object, action, scope) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(object.as_str())
+                    .bind(action.as_str())
+                    .bind(scope.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                id
+            }
+        };
+        ids.insert(role.key, id);
+    }
+    Ok(ids)
+}
+
+pub async fn assign_role(tx: &mut Tx, user_id: i64, role_id: i64) -> DomainResult<()> {
+    let exists = sqlx::query("SELECT 1 AS one FROM user_roles WHERE user_id = $1 AND role_id = $2")
+        .bind(user_id)
+        .bind(role_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_none() {
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(role_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn role_id_by_key(db: &Db, key: &str) -> DomainResult<i64> {
+    sqlx::query("SELECT id FROM roles WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .try_get("id")
+        .map_err(DomainError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_from_several_roles_add_up_to_the_widest() {
+        let mut g = Grants::default();
+        g.add(O::Customer, A::Read, Scope::Own);
+        g.add(O::Customer, A::Read, Scope::UnitAndBelow);
+        g.add(O::Customer, A::Read, Scope::Unit);
+        assert_eq!(g.scope(O::Customer, A::Read), Scope::UnitAndBelow);
+        assert_eq!(g.scope(O::Customer, A::Delete), Scope::None);
+        assert!(!g.can(O::Admin, A::Read));
+    }
+
+    #[test]
+    fn vocabulary_round_trips_through_text() {
+        for o in ObjectType::ALL {
+            assert_eq!(ObjectType::parse(o.as_str()), Some(*o));
+        }
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(*a));
+        }
+        for s in Scope::ALL {
+            assert_eq!(Scope::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(Scope::parse("everything"), None);
+    }
+
+    #[test]
+    fn only_the_administrator_role_reaches_admin_pages() {
+        for role in BUILTIN_ROLES {
+            let reaches_admin = (role.grants)().iter().any(|(o, _, s)| *o == O::Admin && *s > Scope::None);
+            assert_eq!(reaches_admin, role.key == "administrator", "{}", role.key);
+        }
+    }
+}
