@@ -1,1 +1,20 @@
+//! The Leptos UI: pages, layout, translations and the server functions they call.
+//! Built twice: with `ssr` for the server and with `hydrate` for the browser.
 
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+pub mod root;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use root::{shell, App};
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -10,6 +10,8 @@ pub mod demo;
 pub mod error;
 pub mod org;
 pub mod roles;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use db::{Db, Dialect};
 pub use error::{DomainError, DomainResult};

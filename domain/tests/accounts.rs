@@ -1,5 +1,4 @@
-mod support;
-
+use domain::on_both_engines;
 use domain::accounts::sessions::{self, SessionConfig};
 use domain::accounts::users::{self, authenticate, Email, Login, NewUser, Password};
 use domain::accounts::throttle;
@@ -7,7 +6,7 @@ use domain::clock::{HOUR_MS, MINUTE_MS};
 use domain::org::{create_unit, UnitKind, UnitName};
 use domain::DomainError;
 
-async fn user(t: &support::TestDb, login: &str, password: &str) -> i64 {
+async fn user(t: &domain::testing::TestDb, login: &str, password: &str) -> i64 {
     let unit = create_unit(&t.db, None, UnitKind::Group, &UnitName::parse("总部").unwrap(), "HQ", None)
         .await
         .unwrap();

@@ -1,5 +1,4 @@
-mod support;
-
+use domain::on_both_engines;
 use domain::org::{ancestors, create_unit, subtree_ids, UnitKind, UnitName};
 use domain::roles::{grants_for_user, Action, ObjectType, Scope};
 use domain::{demo, DomainError};

@@ -247,6 +247,42 @@ pub async fn get_user(db: &Db, user_id: i64) -> DomainResult<UserSummary> {
     })
 }
 
+/// Creates an administrator in the top unit of the org tree, creating the top unit and the
+/// built-in roles when the database is new.
+pub async fn create_administrator(
+    db: &Db,
+    login: Login,
+    email: Option<Email>,
+    display_name: &str,
+    password: Password,
+) -> DomainResult<i64> {
+    let hash = passwords::hash(password.expose().to_string()).await?;
+    let mut tx = db.begin_write().await?;
+    let roles = crate::roles::ensure_builtin_roles(&mut tx).await?;
+    let top = sqlx::query("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    let unit = match top {
+        Some(row) => row.try_get("id")?,
+        None => {
+            use crate::org::{create_unit_tx, UnitKind, UnitName};
+            create_unit_tx(&mut tx, None, UnitKind::Group, &UnitName::parse("集团总部")?, "Group head office", None).await?
+        }
+    };
+    let user = NewUser {
+        login,
+        email,
+        display_name: display_name.to_string(),
+        password,
+        primary_unit_id: unit,
+        manager_id: None,
+        role_ids: vec![roles["administrator"]],
+    };
+    let id = insert_user_tx(&mut tx, &user, &hash, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 pub async fn count_users(db: &Db) -> DomainResult<i64> {
     Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(db.pool()).await?.try_get("n")?)
 }

@@ -1,11 +1,10 @@
 //! Test databases: every test gets a brand-new database on each engine, dropped afterwards.
 //! PostgreSQL is reached at TEST_POSTGRES_URL (default: the local server, user postgres).
-
-#![allow(dead_code)]
+//! Compiled only with the `testing` feature, for this crate's tests and the server's.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use domain::Db;
+use crate::Db;
 use sqlx::{Connection, Executor};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -117,18 +116,19 @@ impl Drop for TestDb {
 macro_rules! on_both_engines {
     ($name:ident, |$t:ident| $body:block) => {
         mod $name {
+            #[allow(unused_imports)]
             use super::*;
-            async fn run($t: &support::TestDb) $body
+            async fn run($t: &$crate::testing::TestDb) $body
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let t = support::TestDb::new(support::Engine::Sqlite).await;
+                let t = $crate::testing::TestDb::new($crate::testing::Engine::Sqlite).await;
                 run(&t).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let t = support::TestDb::new(support::Engine::Postgres).await;
+                let t = $crate::testing::TestDb::new($crate::testing::Engine::Postgres).await;
                 run(&t).await;
             }
         }

@@ -1,0 +1,232 @@
+//! Simplified Chinese and English. The language comes from the `lang` cookie when the user chose
+//! one, otherwise from the browser's Accept-Language; the switch in the header sets the cookie.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The value of the `<html lang>` attribute.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let code = code.trim().to_ascii_lowercase();
+        if code.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if code.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the first supported language of an Accept-Language header by quality; Chinese when
+    /// nothing matches (the product's home market).
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (pos, part) in header.split(',').enumerate() {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(tag) {
+                let better = match best {
+                    None => true,
+                    Some((bq, bpos, _)) => q > bq || (q == bq && pos < bpos),
+                };
+                if better && q > 0.0 {
+                    best = Some((q, pos, lang));
+                }
+            }
+        }
+        best.map(|(_, _, l)| l).unwrap_or(Lang::Zh)
+    }
+
+    /// The language chosen by the `lang` cookie, if any, from a Cookie header.
+    pub fn from_cookie_header(header: &str) -> Option<Lang> {
+        header
+            .split(';')
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .and_then(|(_, v)| Lang::from_code(v))
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// (key, 中文, English)
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("app.name", "集团 CRM", "Group CRM"),
+    ("app.tagline", "一个系统，所有部门", "Every department, one system"),
+    ("login.title", "登录", "Sign in"),
+    ("login.identifier", "登录名或邮箱", "Login name or e-mail"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    ("login.submitting", "正在登录…", "Signing in…"),
+    ("login.hint", "演示账号见 README（密码 demo1234）", "Demo logins are in the README (password demo1234)"),
+    ("nav.dashboard", "工作台", "Dashboard"),
+    ("nav.customers", "客户", "Customers"),
+    ("nav.leads", "线索", "Leads"),
+    ("nav.opportunities", "商机", "Opportunities"),
+    ("nav.contracts", "合同", "Contracts"),
+    ("nav.approvals", "审批", "Approvals"),
+    ("nav.tasks", "任务", "Tasks"),
+    ("nav.reports", "报表", "Reports"),
+    ("nav.admin", "系统管理", "Admin"),
+    ("nav.more", "更多", "More"),
+    ("nav.close", "关闭", "Close"),
+    ("shell.sign_out", "退出登录", "Sign out"),
+    ("shell.language", "语言", "Language"),
+    ("shell.loading", "加载中…", "Loading…"),
+    ("shell.menu", "菜单", "Menu"),
+    ("dash.welcome", "欢迎，{name}", "Welcome, {name}"),
+    ("dash.your_unit", "所属组织", "Your unit"),
+    ("dash.your_roles", "角色", "Roles"),
+    ("dash.your_areas", "可用模块", "Your modules"),
+    ("dash.no_roles", "尚未分配角色", "No role assigned yet"),
+    ("area.coming", "此模块正在建设中，将在后续版本中提供。", "This module is being built and arrives in a later release."),
+    ("err.unauthenticated", "请先登录。", "Please sign in."),
+    ("err.invalid_credentials", "登录名或密码错误。", "Wrong login name or password."),
+    ("err.rate_limited", "失败次数过多，请 {secs} 秒后再试。", "Too many failed attempts. Try again in {secs} s."),
+    ("err.forbidden", "您没有权限访问此内容。", "You do not have permission to see this."),
+    ("err.not_found", "找不到该内容。", "Not found."),
+    ("err.conflict", "操作与现有数据冲突。", "This conflicts with existing data."),
+    ("err.internal", "服务器出错了，请稍后再试。", "Something went wrong on the server. Please try again."),
+    ("err.transport", "网络请求失败，请检查网络后重试。", "The request failed. Check your connection and try again."),
+    ("notfound.title", "页面不存在", "Page not found"),
+    ("notfound.body", "您要找的页面不存在或已被移动。", "The page you are looking for does not exist or has moved."),
+    ("notfound.home", "返回工作台", "Back to the dashboard"),
+    ("forbidden.title", "无权访问", "No access"),
+    ("error.title", "出错了", "Something went wrong"),
+];
+
+/// The text for `key` in `lang`; the key itself when it is missing (visible, never a panic).
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    match TEXTS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, zh, en)) => match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        },
+        None => key,
+    }
+}
+
+/// The current language as a signal, provided at the root.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+pub fn use_lang() -> RwSignal<Lang> {
+    expect_context::<I18n>().0
+}
+
+/// A reactive translated text for views: `{tr("nav.customers")}`.
+pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    let lang = use_lang();
+    move || t(lang.get(), key)
+}
+
+/// The language of this render: on the server from the request, in the browser from `<html lang>`
+/// (which the server wrote), so both render the same text and hydration matches.
+pub fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::prelude::use_context;
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return request_lang(&parts.headers);
+        }
+        Lang::Zh
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::from_code(&l))
+            .unwrap_or(Lang::Zh)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub fn request_lang(headers: &http::HeaderMap) -> Lang {
+    let cookie = headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).and_then(Lang::from_cookie_header);
+    cookie.unwrap_or_else(|| {
+        headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or(Lang::Zh)
+    })
+}
+
+/// Switches the language, remembers it for a year, and updates `<html lang>`.
+pub fn switch_lang(signal: RwSignal<Lang>, lang: Lang) {
+    signal.set(lang);
+    #[cfg(not(feature = "ssr"))]
+    {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        if let Ok(html) = doc.clone().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = html.set_cookie(&format!("lang={}; path=/; max-age=31536000; samesite=lax", lang.code()));
+        }
+        if let Some(root) = doc.document_element() {
+            let _ = root.set_attribute("lang", lang.html_lang());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5,zh;q=0.7"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("fr-FR"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("de;q=1, en-GB;q=0.3"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+    }
+
+    #[test]
+    fn cookie_choice_is_read() {
+        assert_eq!(Lang::from_cookie_header("crm_session=abc; lang=en"), Some(Lang::En));
+        assert_eq!(Lang::from_cookie_header("lang=zh"), Some(Lang::Zh));
+        assert_eq!(Lang::from_cookie_header("golang=en"), None);
+        assert_eq!(Lang::from_cookie_header("lang=xx"), None);
+    }
+
+    #[test]
+    fn every_text_has_both_languages_and_keys_are_unique() {
+        let mut keys = std::collections::HashSet::new();
+        for (k, zh, en) in TEXTS {
+            assert!(keys.insert(*k), "duplicate key {k}");
+            assert!(!zh.is_empty() && !en.is_empty(), "{k} is missing a language");
+        }
+        assert_eq!(t(Lang::En, "nav.customers"), "Customers");
+        assert_eq!(t(Lang::Zh, "nav.customers"), "客户");
+    }
+}

@@ -1,0 +1,59 @@
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::Area;
+use crate::i18n::{initial_lang, t, I18n};
+use crate::layout::AppLayout;
+use crate::pages::{area::AreaPage, dashboard::Dashboard, login::LoginPage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.html_lang()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#1f4e8c"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = RwSignal::new(initial_lang());
+    provide_context(I18n(lang));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/crm.css"/>
+        <Title text=move || t(lang.get(), "app.name")/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=AppLayout>
+                    <Route path=path!("") view=Dashboard/>
+                    <Route path=path!("customers") view=|| view! { <AreaPage area=Area::Customers/> }/>
+                    <Route path=path!("leads") view=|| view! { <AreaPage area=Area::Leads/> }/>
+                    <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>
+                    <Route path=path!("contracts") view=|| view! { <AreaPage area=Area::Contracts/> }/>
+                    <Route path=path!("approvals") view=|| view! { <AreaPage area=Area::Approvals/> }/>
+                    <Route path=path!("tasks") view=|| view! { <AreaPage area=Area::Tasks/> }/>
+                    <Route path=path!("reports") view=|| view! { <AreaPage area=Area::Reports/> }/>
+                    <Route path=path!("admin") view=|| view! { <AreaPage area=Area::Admin/> }/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,198 @@
+//! Command line and configuration. Every setting is a flag with an environment variable behind it.
+
+use std::net::SocketAddr;
+
+use app::server::AppState;
+use clap::{Parser, Subcommand};
+use domain::accounts::users::{Email, Login, Password};
+use domain::accounts::SessionConfig;
+use domain::clock::MINUTE_MS;
+use domain::Db;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "crm", version, about = "Group CRM server")]
+pub struct Cli {
+    /// Database: sqlite://path/to/file.db (created when missing) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/crm.db", global = true)]
+    pub database_url: String,
+    /// Log filter, e.g. "info" or "server=debug,sqlx=warn" (RUST_LOG takes precedence).
+    #[arg(long, env = "CRM_LOG", default_value = "info", global = true)]
+    pub log: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CRM_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Folder with the built browser bundle (cargo-leptos's site root).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Seed the demo data when the database has no users yet.
+    #[arg(long, env = "CRM_SEED_DEMO_IF_EMPTY")]
+    pub seed_demo_if_empty: bool,
+    /// Mark cookies Secure (set when users reach the server over HTTPS).
+    #[arg(long, env = "CRM_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "CRM_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "CRM_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: i64,
+    /// Minutes after sign-in at which a session ends regardless of use.
+    #[arg(long, env = "CRM_SESSION_MAX_MINUTES", default_value_t = 720)]
+    pub session_max_minutes: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Fill an empty database with the demo group and print the demo logins.
+    SeedDemo,
+    /// Create an administrator (and the top unit, when the org tree is empty).
+    CreateAdmin {
+        #[arg(long)]
+        login: String,
+        /// The password; read from CRM_ADMIN_PASSWORD when not given.
+        #[arg(long, env = "CRM_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+    },
+}
+
+pub fn init_logging(level: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(true).try_init();
+}
+
+pub type CliResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+async fn open_db(url: &str) -> CliResult<Db> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub async fn run(cli: Cli) -> CliResult<()> {
+    let command = cli.command.unwrap_or_else(|| {
+        Command::Serve(ServeArgs::parse_from_env())
+    });
+    match command {
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Migrate => {
+            open_db(&cli.database_url).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = open_db(&cli.database_url).await?;
+            seed_demo(&db).await
+        }
+        Command::CreateAdmin { login, password, name, email } => {
+            let db = open_db(&cli.database_url).await?;
+            create_admin(&db, &login, &password, &name, email.as_deref()).await
+        }
+    }
+}
+
+impl ServeArgs {
+    /// The serve settings when no subcommand is given: flags do not apply, the environment does.
+    fn parse_from_env() -> ServeArgs {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        Only::parse_from(["crm"]).args
+    }
+}
+
+async fn seed_demo(db: &Db) -> CliResult<()> {
+    match domain::demo::seed(db).await {
+        Ok(summary) => {
+            print_demo_logins(&summary);
+            Ok(())
+        }
+        Err(domain::DomainError::Conflict(_)) => {
+            Err("the database already has users; demo data is only seeded into an empty database".into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_demo_logins(summary: &domain::demo::DemoSummary) {
+    println!("Demo data created: {} users, {} customers.", summary.logins.len(), summary.customers);
+    println!("Every demo user's password is: {}", summary.password);
+    println!("{:<12} {:<8} {:<16} {}", "login", "name", "role", "unit");
+    for l in &summary.logins {
+        println!("{:<12} {:<8} {:<16} {}", l.login, l.display_name, l.role, l.unit);
+    }
+}
+
+async fn create_admin(db: &Db, login: &str, password: &str, name: &str, email: Option<&str>) -> CliResult<()> {
+    let login = Login::parse(login).map_err(|_| "the login must be 3-64 characters of a-z, 0-9, '.', '_', '-'")?;
+    let password = Password::parse(password).map_err(|_| "the password must be 8-128 characters")?;
+    let email = email.map(Email::parse).transpose().map_err(|_| "the e-mail address is not valid")?;
+    let id = domain::accounts::users::create_administrator(db, login, email, name, password).await?;
+    println!("Administrator created (user id {id}).");
+    Ok(())
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> CliResult<()> {
+    let db = open_db(database_url).await?;
+    if args.seed_demo_if_empty && domain::accounts::users::count_users(&db).await? == 0 {
+        let summary = domain::demo::seed(&db).await?;
+        print_demo_logins(&summary);
+    }
+    let sessions = SessionConfig {
+        idle_ms: args.session_idle_minutes.max(1) * MINUTE_MS,
+        absolute_ms: args.session_max_minutes.max(1) * MINUTE_MS,
+    };
+    let state = AppState::new(db.clone(), sessions, args.secure_cookies);
+    let options = crate::routes::leptos_options(&args.site_root, args.listen);
+    let router = crate::routes::build_router(state.clone(), options, args.trust_proxy);
+    let jobs = crate::jobs::spawn(state);
+
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    tracing::info!(address = %args.listen, engine = ?db.dialect(), "listening on http://{}", args.listen);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    jobs.abort();
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; the server then finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}

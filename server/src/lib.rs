@@ -1,0 +1,8 @@
+//! The CRM server: configuration, command line, HTTP routes and middleware, background jobs.
+
+pub mod cli;
+pub mod guard;
+pub mod jobs;
+pub mod routes;
+
+pub use routes::{build_router, leptos_options};

@@ -1,0 +1,43 @@
+//! The HTTP surface: the Leptos pages and server functions, static files, a health check, all
+//! behind the guard.
+
+use std::net::SocketAddr;
+
+use app::server::AppState;
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use crate::guard::{guard, GuardState};
+
+pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("crm")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options);
+    app.layer(axum::middleware::from_fn_with_state(GuardState { app: state, trust_proxy }, guard))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}

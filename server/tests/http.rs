@@ -1,0 +1,261 @@
+//! The server over real HTTP: a server on a free port over a fresh, seeded database, for each
+//! engine.
+
+use std::net::SocketAddr;
+
+use app::server::AppState;
+use domain::accounts::SessionConfig;
+use domain::on_both_engines;
+use domain::testing::TestDb;
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use reqwest::{redirect, Client, StatusCode};
+
+struct TestServer {
+    base: String,
+    client: Client,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+async fn start(t: &TestDb) -> TestServer {
+    domain::demo::seed(&t.db).await.expect("demo seed");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(t.db.clone(), SessionConfig::default(), false);
+    let router = server::build_router(state, server::leptos_options("target/site", addr), false);
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    let client = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    TestServer { base: format!("http://{addr}"), client, handle }
+}
+
+impl TestServer {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn sign_in(&self, login: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/sign_in"))
+            .form(&[("login", login), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in and returns the `crm_session=...` cookie pair.
+    async fn session(&self, login: &str) -> String {
+        let res = self.sign_in(login, domain::demo::DEMO_PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-in of {login}");
+        session_cookie(res.headers()).expect("a session cookie")
+    }
+
+    async fn call(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path));
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send().await.unwrap()
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("crm_session=") && !v.starts_with("crm_session=;"))
+        .map(|v| v.split(';').next().unwrap().to_string())
+}
+
+fn set_cookie_line(headers: &HeaderMap) -> String {
+    headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join("\n")
+}
+
+on_both_engines!(server_functions_without_a_session_answer_401_and_do_nothing, |t| {
+    let s = start(t).await;
+    let sessions_before = count(t, "sessions").await;
+    for path in ["/api/me", "/api/sign_out"] {
+        let res = s.call(path, None).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(res.text().await.unwrap(), "\"Unauthenticated\"");
+    }
+    // A forged or expired cookie is no better than none.
+    let res = s.call("/api/me", Some("crm_session=0123456789abcdef")).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(count(t, "sessions").await, sessions_before);
+});
+
+async fn count(t: &TestDb, table: &'static str) -> i64 {
+    use sqlx::Row;
+    let sql = match table {
+        "sessions" => "SELECT COUNT(*) AS n FROM sessions",
+        "users" => "SELECT COUNT(*) AS n FROM users",
+        _ => unreachable!(),
+    };
+    sqlx::query(sql).fetch_one(t.db.pool()).await.unwrap().try_get("n").unwrap()
+}
+
+on_both_engines!(sign_in_sets_a_safe_cookie_and_me_reflects_the_roles, |t| {
+    let s = start(t).await;
+    let res = s.sign_in("bj.sales1", domain::demo::DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let line = set_cookie_line(res.headers());
+    assert!(line.contains("HttpOnly"), "{line}");
+    assert!(line.contains("SameSite=Lax"), "{line}");
+    assert!(line.contains("Path=/"), "{line}");
+    let cookie = session_cookie(res.headers()).unwrap();
+
+    let me: serde_json::Value = s.call("/api/me", Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(me["login"], "bj.sales1");
+    assert_eq!(me["display_name"], "张伟");
+    assert_eq!(me["unit"]["zh"], "北京销售一组");
+    let areas: Vec<String> = serde_json::from_value(me["areas"].clone()).unwrap();
+    assert!(areas.contains(&"Customers".to_string()));
+    assert!(!areas.contains(&"Admin".to_string()), "a sales rep has no admin entry");
+
+    let admin = s.session("admin").await;
+    let me: serde_json::Value = s.call("/api/me", Some(&admin)).await.json().await.unwrap();
+    let areas: Vec<String> = serde_json::from_value(me["areas"].clone()).unwrap();
+    assert!(areas.contains(&"Admin".to_string()));
+
+    // Sign-in by e-mail works too.
+    let res = s.sign_in("BJ.Sales1@demo.example.com", domain::demo::DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+});
+
+on_both_engines!(wrong_password_is_refused_with_a_clear_error, |t| {
+    let s = start(t).await;
+    let res = s.sign_in("bj.sales1", "not-the-password").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_cookie(res.headers()).is_none());
+    assert_eq!(res.text().await.unwrap(), "\"InvalidCredentials\"");
+    // Unknown accounts get the very same answer.
+    let res = s.sign_in("nobody.here", "not-the-password").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.text().await.unwrap(), "\"InvalidCredentials\"");
+});
+
+on_both_engines!(repeated_failures_are_answered_with_429, |t| {
+    let s = start(t).await;
+    for _ in 0..domain::accounts::throttle::ACCOUNT_FREE_FAILURES {
+        assert_eq!(s.sign_in("sh.sales1", "bad-guess").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = s.sign_in("sh.sales1", domain::demo::DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("RateLimited"));
+});
+
+on_both_engines!(every_sign_in_gets_a_fresh_session_and_sign_out_ends_it, |t| {
+    let s = start(t).await;
+    let first = s.session("finance").await;
+    // Signing in again from the same browser replaces the session.
+    let res = s
+        .client
+        .post(s.url("/api/sign_in"))
+        .header(COOKIE, &first)
+        .form(&[("login", "finance"), ("password", domain::demo::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let second = session_cookie(res.headers()).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(s.call("/api/me", Some(&first)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(s.call("/api/me", Some(&second)).await.status(), StatusCode::OK);
+
+    let res = s.call("/api/sign_out", Some(&second)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(set_cookie_line(res.headers()).contains("Max-Age=0"));
+    assert_eq!(s.call("/api/me", Some(&second)).await.status(), StatusCode::UNAUTHORIZED);
+});
+
+on_both_engines!(a_disabled_user_is_out_at_once, |t| {
+    let s = start(t).await;
+    let cookie = s.session("bj.sales2").await;
+    assert_eq!(s.call("/api/me", Some(&cookie)).await.status(), StatusCode::OK);
+    use sqlx::Row;
+    let id: i64 = sqlx::query("SELECT id FROM users WHERE login = 'bj.sales2'")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    domain::accounts::users::disable_user(&t.db, id).await.unwrap();
+    assert_eq!(s.call("/api/me", Some(&cookie)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(s.sign_in("bj.sales2", domain::demo::DEMO_PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+});
+
+on_both_engines!(cross_site_state_changes_are_refused, |t| {
+    let s = start(t).await;
+    let cookie = s.session("ceo").await;
+    let cross = |path: &str, name: &'static str, value: &'static str| {
+        s.client.post(s.url(path)).header(COOKIE, &cookie).header(name, HeaderValue::from_static(value)).send()
+    };
+    let res = cross("/api/sign_out", "origin", "http://evil.example").await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = cross("/api/sign_out", "sec-fetch-site", "cross-site").await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Nothing happened: the session is still alive.
+    assert_eq!(s.call("/api/me", Some(&cookie)).await.status(), StatusCode::OK);
+    // A cross-site sign-in attempt (login CSRF) is refused too.
+    let res = s
+        .client
+        .post(s.url("/api/sign_in"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("login", "ceo"), ("password", domain::demo::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Our own pages' requests pass.
+    let res = cross("/api/me", "sec-fetch-site", "same-origin").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+});
+
+on_both_engines!(pages_redirect_to_sign_in_and_render_for_the_signed_in, |t| {
+    let s = start(t).await;
+    for path in ["/", "/customers", "/admin", "/no/such/page"] {
+        let res = s.client.get(s.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(res.headers()["location"], "/login");
+    }
+    let res = s.client.get(s.url("/login")).header("accept-language", "en-US,en;q=0.9").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\""), "English from Accept-Language");
+    assert!(html.contains("Sign in"));
+    let res = s.client.get(s.url("/login")).header("accept-language", "zh-CN,zh;q=0.9").send().await.unwrap();
+    assert!(res.text().await.unwrap().contains("登录名或邮箱"));
+    // The cookie choice wins over the header.
+    let res = s.client.get(s.url("/login")).header("accept-language", "zh-CN").header(COOKIE, "lang=en").send().await.unwrap();
+    assert!(res.text().await.unwrap().contains("Login name or e-mail"));
+
+    let cookie = s.session("bj.manager").await;
+    let res = s.client.get(s.url("/")).header(COOKIE, &cookie).header("accept-language", "zh-CN").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("李建国"), "the user's name is in the shell");
+    assert!(html.contains("北京分公司"), "and the unit");
+    assert!(html.contains("data-area=\"customers\""));
+    assert!(!html.contains("data-area=\"admin\""), "no admin entry for a branch manager");
+
+    // A signed-in user visiting the sign-in page goes on to the dashboard.
+    let res = s.client.get(s.url("/login")).header(COOKIE, &cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/");
+
+    let res = s.client.get(s.url("/no/such/page")).header(COOKIE, &cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("data-testid=\"not-found\""));
+
+    let res = s.client.get(s.url("/admin")).header(COOKIE, &cookie).send().await.unwrap();
+    assert!(res.text().await.unwrap().contains("data-testid=\"forbidden\""), "admin page refuses a manager");
+
+    assert_eq!(s.client.get(s.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
+});
