@@ -35,6 +35,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = RwSignal::new(initial_lang());
     provide_context(I18n(lang));
+    // Marks the page as interactive once the browser has taken over (browser tests wait for it).
+    Effect::new(move |_| {
+        #[cfg(not(feature = "ssr"))]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/crm.css"/>

@@ -1,0 +1,84 @@
+// Starts a CRM server on a fresh SQLite database with the demo data, and a headless Chromium.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
+export const BIN = process.env.CRM_BIN || join(targetDir, 'debug', 'crm');
+export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT || join(root, 'target', 'site');
+export const PASSWORD = 'demo1234';
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${dir}/crm.db`,
+    CRM_LISTEN: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: SITE_ROOT,
+    CRM_LOG: 'warn',
+  };
+  execFileSync(BIN, ['seed-demo'], { env, stdio: 'ignore' });
+  const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    base,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Waits until the page has hydrated (the app marks <body data-hydrated>). */
+export async function hydrated(page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+}
+
+export async function signIn(page, base, login, password = PASSWORD) {
+  await page.goto(`${base}/login`);
+  await hydrated(page);
+  await page.fill('[data-testid=login]', login);
+  await page.fill('[data-testid=password]', password);
+  await page.click('[data-testid=submit]');
+}

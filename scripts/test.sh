@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, domain integration tests on SQLite and PostgreSQL, server tests over
+# HTTP, and browser tests in headless Chromium. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+
+echo "== build (server and browser bundle) =="
+start=$(date +%s)
+cargo leptos build
+echo "build took $(( $(date +%s) - start )) s"
+
+echo "== Rust tests: unit, domain on SQLite and PostgreSQL, server over HTTP =="
+set +e
+cargo test --workspace 2>&1 | tee "$log_dir/cargo.log"
+cargo_status=${PIPESTATUS[0]}
+
+echo "== browser tests (headless Chromium) =="
+(cd end2end && npm test) 2>&1 | tee "$log_dir/e2e.log"
+e2e_status=${PIPESTATUS[0]}
+set -e
+
+rust_pass=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log_dir/cargo.log" | awk '{s+=$4} END {print s+0}')
+rust_fail=$(grep -Eo '[0-9]+ failed;' "$log_dir/cargo.log" | awk '{s+=$1} END {print s+0}')
+e2e_pass=$(grep -Eo '^# pass [0-9]+' "$log_dir/e2e.log" | awk '{s+=$3} END {print s+0}')
+e2e_fail=$(grep -Eo '^# fail [0-9]+' "$log_dir/e2e.log" | awk '{s+=$3} END {print s+0}')
+echo "Rust: $rust_pass passed, $rust_fail failed. Browser: $e2e_pass passed, $e2e_fail failed."
+echo "$((rust_pass + e2e_pass)) passed, $((rust_fail + e2e_fail)) failed"
+[ "$cargo_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
