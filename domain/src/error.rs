@@ -14,6 +14,8 @@ pub enum DomainError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("the field {0} may not be changed")]
+    ReadOnlyField(String),
     #[error("invalid {field}: {code}")]
     Invalid { field: &'static str, code: &'static str },
     #[error("conflict: {0}")]

@@ -2,6 +2,7 @@
 //! No Leptos here; everything that decides something lives in this crate.
 
 pub mod accounts;
+pub mod audit;
 pub mod areas;
 pub mod clock;
 pub mod customers;
@@ -9,7 +10,10 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod org;
+pub mod policy;
+pub mod records;
 pub mod roles;
+pub mod sharing;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -96,12 +96,17 @@ impl Grants {
 
 /// The grants of a user: the union of their roles' grants.
 pub async fn grants_for_user(db: &Db, user_id: i64) -> DomainResult<Grants> {
+    let mut conn = db.pool().acquire().await?;
+    grants_for_user_on(&mut conn, user_id).await
+}
+
+pub async fn grants_for_user_on(conn: &mut sqlx::AnyConnection, user_id: i64) -> DomainResult<Grants> {
     let rows = sqlx::query(
         "SELECT g.object, g.action, g.scope FROM user_roles ur \
          JOIN role_grants g ON g.role_id = ur.role_id WHERE ur.user_id = $1",
     )
     .bind(user_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let mut grants = Grants::default();
     for row in rows {
@@ -252,9 +257,44 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     },
 ];
 
+/// Creates a role with its grants.
+pub async fn insert_role_tx(
+    tx: &mut Tx,
+    key: Option<&str>,
+    name: &str,
+    name_en: &str,
+    builtin: bool,
+    grants: &[(ObjectType, Action, Scope)],
+) -> DomainResult<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO roles (key, name, name_en, builtin, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(key)
+    .bind(name)
+    .bind(name_en)
+    .bind(builtin as i64)
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    for (object, action, scope) in grants {
+        if *scope == Scope::None {
+            continue;
+        }
+        sqlx::query("INSERT INTO role_grants (role_id, object, action, scope) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(object.as_str())
+            .bind(action.as_str())
+            .bind(scope.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
+}
+
 /// Inserts the built-in roles that are missing and returns their ids by key.
 pub async fn ensure_builtin_roles(tx: &mut Tx) -> DomainResult<BTreeMap<&'static str, i64>> {
-    let now = now_ms();
     let mut ids = BTreeMap::new();
     for role in BUILTIN_ROLES {
         let existing = sqlx::query("SELECT id FROM roles WHERE key = $1")
@@ -263,31 +303,7 @@ pub async fn ensure_builtin_roles(tx: &mut Tx) -> DomainResult<BTreeMap<&'static
             .await?;
         let id: i64 = match existing {
             Some(row) => row.try_get("id")?,
-            None => {
-                let id: i64 = sqlx::query(
-                    "INSERT INTO roles (key, name, name_en, builtin, created_at, updated_at) \
-                     VALUES ($1, $2, $3, 1, $4, $4) RETURNING id",
-                )
-                .bind(role.key)
-                .bind(role.name)
-                .bind(role.name_en)
-                .bind(now)
-                .fetch_one(&mut **tx)
-                .await?
-                .try_get("id")?;
-                for (object, action, scope) in (role.grants)() {
-                    sqlx::query(
-                        "INSERT INTO role_grants (role_id, object, action, scope) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(object.as_str())
-                    .bind(action.as_str())
-                    .bind(scope.as_str())
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                id
-            }
+            None => insert_role_tx(tx, Some(role.key), role.name, role.name_en, true, &(role.grants)()).await?,
         };
         ids.insert(role.key, id);
     }

@@ -1,0 +1,105 @@
+//! The one place that decides access. For an acting user, an object type and an action it gives
+//! a SQL filter for lists, counts and searches ([`filter`]); for one record a yes/no with the
+//! reasons ([`decide`]); and for fields what may be read and written ([`fields`]).
+//!
+//! Rules: a role grants per object and action a scope (own, own and subordinates, own unit, own
+//! unit and below, all); grants of several roles add up. A share gives a user, or everyone in a
+//! unit and below, read or edit access to one record until it expires. Shares grant read (any
+//! share) and update (edit shares) only.
+
+pub mod decide;
+pub mod fields;
+pub mod filter;
+
+use sqlx::{AnyConnection, Row};
+
+use crate::db::Db;
+use crate::error::{DomainError, DomainResult};
+use crate::roles::{grants_for_user_on, Action, Grants, ObjectType, Scope};
+
+pub use decide::{decide, decide_on, Decision, Reason};
+pub use fields::{FieldAccess, FieldRights};
+pub use filter::{record_filter, Filter};
+
+/// The acting user with everything the policy needs, loaded once per request (so role changes
+/// take effect on the next request).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i64,
+    /// The primary unit first, then any extra units.
+    pub units: Vec<i64>,
+    pub grants: Grants,
+    pub fields: FieldRights,
+}
+
+impl Actor {
+    pub async fn load(db: &Db, user_id: i64) -> DomainResult<Actor> {
+        let mut conn = db.pool().acquire().await?;
+        Actor::load_on(&mut conn, user_id).await
+    }
+
+    pub async fn load_on(conn: &mut AnyConnection, user_id: i64) -> DomainResult<Actor> {
+        let row = sqlx::query("SELECT primary_unit_id, active FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(DomainError::Unauthenticated)?;
+        if row.try_get::<i64, _>("active")? != 1 {
+            return Err(DomainError::Unauthenticated);
+        }
+        let mut units = vec![row.try_get::<i64, _>("primary_unit_id")?];
+        let extra = sqlx::query("SELECT unit_id FROM user_units WHERE user_id = $1 ORDER BY unit_id")
+            .bind(user_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in extra {
+            let u: i64 = r.try_get("unit_id")?;
+            if !units.contains(&u) {
+                units.push(u);
+            }
+        }
+        let grants = grants_for_user_on(conn, user_id).await?;
+        let fields = fields::load_field_rights(conn, user_id).await?;
+        Ok(Actor { user_id, units, grants, fields })
+    }
+
+    pub fn scope(&self, object: ObjectType, action: Action) -> Scope {
+        self.grants.scope(object, action)
+    }
+
+    /// Whether the user may create records of this type at all.
+    pub fn may_create(&self, object: ObjectType) -> bool {
+        self.grants.can(object, Action::Create)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.grants.can(ObjectType::Admin, Action::Read)
+    }
+
+    pub fn require_admin(&self) -> DomainResult<()> {
+        if self.grants.can(ObjectType::Admin, Action::Update) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden)
+        }
+    }
+}
+
+/// Answers NotFound when the user may not even read the record (its existence stays hidden) and
+/// Forbidden when they may read it but not do this.
+pub async fn require_on(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    object: ObjectType,
+    action: Action,
+    record_id: i64,
+) -> DomainResult<()> {
+    let decision = decide_on(conn, actor, object, action, record_id).await?;
+    if decision.allowed {
+        return Ok(());
+    }
+    if action == Action::Read || !decide_on(conn, actor, object, Action::Read, record_id).await?.allowed {
+        return Err(DomainError::NotFound);
+    }
+    Err(DomainError::Forbidden)
+}

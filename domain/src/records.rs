@@ -1,0 +1,53 @@
+//! Which object types are stored in which table, and which of their fields exist. The policy
+//! engine works on any table registered here: each has `id`, `owner_id` and `unit_id`.
+
+use crate::roles::ObjectType;
+
+#[derive(Debug, Clone, Copy)]
+pub struct FieldDef {
+    pub name: &'static str,
+    /// Identifying fields stay visible to anyone who may see the record at all.
+    pub hideable: bool,
+}
+
+#[derive(Debug)]
+pub struct RecordTable {
+    pub object: ObjectType,
+    pub table: &'static str,
+    pub fields: &'static [FieldDef],
+}
+
+const fn f(name: &'static str) -> FieldDef {
+    FieldDef { name, hideable: true }
+}
+const fn id_field(name: &'static str) -> FieldDef {
+    FieldDef { name, hideable: false }
+}
+
+pub const CUSTOMER_FIELDS: &[FieldDef] = &[
+    id_field("name"),
+    f("kind"),
+    f("industry"),
+    f("province"),
+    f("city"),
+    f("address"),
+    f("phone"),
+    f("level"),
+    f("source"),
+    f("status"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
+pub const TABLES: &[RecordTable] =
+    &[RecordTable { object: ObjectType::Customer, table: "customers", fields: CUSTOMER_FIELDS }];
+
+pub fn table_of(object: ObjectType) -> Option<&'static RecordTable> {
+    TABLES.iter().find(|t| t.object == object)
+}
+
+impl RecordTable {
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
