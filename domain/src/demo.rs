@@ -145,8 +145,8 @@ pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
         let beijing = n % 2 == 0;
         let (province, city, branch) = if beijing { ("北京", "北京", "bj") } else { ("上海", "上海", "sh") };
         let branch_reps: Vec<_> = reps.iter().filter(|r| r.0.starts_with(branch)).collect();
-        // One customer in ten sits unowned in the branch's pool.
-        let (owner_id, unit_id) = if n % 10 == 9 {
+        // One customer in ten sits unowned in the branch's pool (ten per branch).
+        let (owner_id, unit_id) = if n % 20 >= 18 {
             (None, unit_ids[key_index(branch)])
         } else {
             let rep = branch_reps[rng.gen_range(0..branch_reps.len())];

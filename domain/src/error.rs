@@ -18,6 +18,8 @@ pub enum DomainError {
     ReadOnlyField(String),
     #[error("invalid {field}: {code}")]
     Invalid { field: &'static str, code: &'static str },
+    #[error("the unit still has {users} active users, {records} records and {units} active sub-units")]
+    UnitNotEmpty { users: i64, records: i64, units: i64 },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database error: {0}")]

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod impact;
 pub mod org;
 pub mod policy;
 pub mod records;

@@ -373,3 +373,165 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Role administration: list, copy, edit grants and field rights. Administrators only, audited.
+// A change applies on the next request of every user holding the role (actors load per request).
+
+use crate::policy::{Actor, FieldAccess};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleDetail {
+    pub id: i64,
+    pub key: Option<String>,
+    pub name: String,
+    pub name_en: String,
+    pub builtin: bool,
+    pub user_count: i64,
+    pub grants: Vec<(ObjectType, Action, Scope)>,
+    pub field_rights: Vec<(ObjectType, String, FieldAccess)>,
+}
+
+/// A role's grants and field rights as one value, for saving and previewing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRights {
+    pub grants: Vec<(ObjectType, Action, Scope)>,
+    pub field_rights: Vec<(ObjectType, String, FieldAccess)>,
+}
+
+pub async fn list_roles(db: &Db, actor: &Actor) -> DomainResult<Vec<RoleDetail>> {
+    if !actor.is_admin() {
+        return Err(DomainError::Forbidden);
+    }
+    let roles = sqlx::query(
+        "SELECT r.id, r.key, r.name, r.name_en, r.builtin, (SELECT COUNT(*) FROM user_roles ur WHERE ur.role_id = r.id) AS n \
+         FROM roles r ORDER BY r.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in roles {
+        let id: i64 = r.try_get("id")?;
+        let rights = role_rights(db, id).await?;
+        out.push(RoleDetail {
+            id,
+            key: r.try_get("key")?,
+            name: r.try_get("name")?,
+            name_en: r.try_get("name_en")?,
+            builtin: r.try_get::<i64, _>("builtin")? == 1,
+            user_count: r.try_get("n")?,
+            grants: rights.grants,
+            field_rights: rights.field_rights,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn role_rights(db: &Db, role_id: i64) -> DomainResult<RoleRights> {
+    let mut conn = db.pool().acquire().await?;
+    let grants = sqlx::query("SELECT object, action, scope FROM role_grants WHERE role_id = $1 ORDER BY object, action")
+        .bind(role_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let fields = sqlx::query("SELECT object, field, access FROM role_field_rights WHERE role_id = $1 ORDER BY object, field")
+        .bind(role_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut rights = RoleRights::default();
+    for g in grants {
+        let (o, a, s): (String, String, String) = (g.try_get("object")?, g.try_get("action")?, g.try_get("scope")?);
+        if let (Some(o), Some(a), Some(s)) = (ObjectType::parse(&o), Action::parse(&a), Scope::parse(&s)) {
+            rights.grants.push((o, a, s));
+        }
+    }
+    for f in fields {
+        let (o, field, a): (String, String, String) = (f.try_get("object")?, f.try_get("field")?, f.try_get("access")?);
+        if let (Some(o), Some(a)) = (ObjectType::parse(&o), FieldAccess::parse(&a)) {
+            rights.field_rights.push((o, field, a));
+        }
+    }
+    Ok(rights)
+}
+
+fn rights_json(r: &RoleRights) -> serde_json::Value {
+    json!({
+        "grants": r.grants.iter().map(|(o, a, s)| format!("{}.{}={}", o.as_str(), a.as_str(), s.as_str())).collect::<Vec<_>>(),
+        "fields": r.field_rights.iter().map(|(o, f, a)| format!("{}.{}={}", o.as_str(), f, a.as_str())).collect::<Vec<_>>(),
+    })
+}
+
+/// Replaces a role's grants and field rights in the caller's transaction.
+pub async fn write_role_rights_tx(tx: &mut Tx, role_id: i64, rights: &RoleRights) -> DomainResult<()> {
+    for (object, field, _) in &rights.field_rights {
+        let known = crate::records::table_of(*object).and_then(|t| t.field(field)).is_some();
+        if !known {
+            return Err(DomainError::invalid("field", "unknown_field"));
+        }
+    }
+    sqlx::query("DELETE FROM role_grants WHERE role_id = $1").bind(role_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM role_field_rights WHERE role_id = $1").bind(role_id).execute(&mut **tx).await?;
+    let mut seen = std::collections::BTreeSet::new();
+    for (object, action, scope) in &rights.grants {
+        if *scope == Scope::None || !seen.insert((*object, *action)) {
+            continue;
+        }
+        sqlx::query("INSERT INTO role_grants (role_id, object, action, scope) VALUES ($1, $2, $3, $4)")
+            .bind(role_id)
+            .bind(object.as_str())
+            .bind(action.as_str())
+            .bind(scope.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (object, field, access) in &rights.field_rights {
+        if *access == FieldAccess::Edit || !seen.insert((*object, field.clone())) {
+            continue;
+        }
+        sqlx::query("INSERT INTO role_field_rights (role_id, object, field, access) VALUES ($1, $2, $3, $4)")
+            .bind(role_id)
+            .bind(object.as_str())
+            .bind(field)
+            .bind(access.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn update_role_rights(db: &Db, actor: &Actor, role_id: i64, rights: &RoleRights) -> DomainResult<()> {
+    actor.require_admin()?;
+    let before = role_rights(db, role_id).await?;
+    let mut tx = db.begin_write().await?;
+    let exists = sqlx::query("SELECT id FROM roles WHERE id = $1").bind(role_id).fetch_optional(&mut *tx).await?;
+    if exists.is_none() {
+        return Err(DomainError::NotFound);
+    }
+    write_role_rights_tx(&mut tx, role_id, rights).await?;
+    sqlx::query("UPDATE roles SET updated_at = $2 WHERE id = $1").bind(role_id).bind(now_ms()).execute(&mut *tx).await?;
+    crate::audit::record(&mut tx, Some(actor.user_id), "role", Some(role_id), "update", Some(rights_json(&before)), Some(rights_json(rights))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Copies a role (grants and field rights) under a new name; built-in roles are changed this way.
+pub async fn copy_role(db: &Db, actor: &Actor, role_id: i64, name: &str, name_en: &str) -> DomainResult<i64> {
+    actor.require_admin()?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid("name", "required"));
+    }
+    let rights = role_rights(db, role_id).await?;
+    let mut tx = db.begin_write().await?;
+    let exists = sqlx::query("SELECT id FROM roles WHERE id = $1").bind(role_id).fetch_optional(&mut *tx).await?;
+    if exists.is_none() {
+        return Err(DomainError::NotFound);
+    }
+    let id = insert_role_tx(&mut tx, None, name, name_en.trim(), false, &[]).await?;
+    write_role_rights_tx(&mut tx, id, &rights).await?;
+    crate::audit::record(&mut tx, Some(actor.user_id), "role", Some(id), "create",
+        Some(json!({"copied_from": role_id})), Some(json!({"name": name, "name_en": name_en.trim(), "rights": rights_json(&rights)}))).await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,5 +1,6 @@
 //! Accounts: users, password hashing, sign-in throttling and database-backed sessions.
 
+pub mod admin;
 pub mod passwords;
 pub mod sessions;
 pub mod throttle;

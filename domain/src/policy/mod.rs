@@ -103,3 +103,30 @@ pub async fn require_on(
     }
     Err(DomainError::Forbidden)
 }
+
+/// For administrators: why `user_id` may or may not do each action on a record.
+pub async fn explain(
+    db: &Db,
+    admin: &Actor,
+    user_id: i64,
+    object: ObjectType,
+    record_id: i64,
+) -> DomainResult<Vec<(Action, Decision)>> {
+    if !admin.is_admin() {
+        return Err(DomainError::Forbidden);
+    }
+    let mut conn = db.pool().acquire().await?;
+    let subject = match Actor::load_on(&mut conn, user_id).await {
+        Ok(a) => a,
+        Err(DomainError::Unauthenticated) => return Err(DomainError::invalid("user", "disabled_or_unknown")),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for action in Action::ALL {
+        if *action == Action::Create {
+            continue;
+        }
+        out.push((*action, decide_on(&mut conn, &subject, object, *action, record_id).await?));
+    }
+    Ok(out)
+}
