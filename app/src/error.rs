@@ -21,6 +21,10 @@ pub enum AppError {
     NotFound,
     #[error("invalid {field}: {code}")]
     Invalid { field: String, code: String },
+    #[error("read-only field {0}")]
+    ReadOnlyField(String),
+    #[error("unit not empty")]
+    UnitNotEmpty { users: i64, records: i64, units: i64 },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("server error")]
@@ -48,7 +52,12 @@ impl AppError {
             }
             AppError::Forbidden => t(lang, "err.forbidden").into(),
             AppError::NotFound => t(lang, "err.not_found").into(),
-            AppError::Invalid { field, code } => format!("{}: {}", field, code),
+            AppError::Invalid { field, code } => invalid_message(lang, field, code),
+            AppError::ReadOnlyField(field) => t(lang, "err.read_only_field").replace("{field}", field),
+            AppError::UnitNotEmpty { users, records, units } => t(lang, "err.unit_not_empty")
+                .replace("{users}", &users.to_string())
+                .replace("{records}", &records.to_string())
+                .replace("{units}", &units.to_string()),
             AppError::Conflict(_) => t(lang, "err.conflict").into(),
             AppError::Internal => t(lang, "err.internal").into(),
             AppError::Transport(_) => t(lang, "err.transport").into(),
@@ -63,10 +72,45 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Invalid { .. } => 422,
+            AppError::Invalid { .. } | AppError::ReadOnlyField(_) => 422,
+            AppError::UnitNotEmpty { .. } => 409,
             AppError::Conflict(_) => 409,
             AppError::Internal | AppError::Transport(_) => 500,
         }
+    }
+}
+
+/// "field: problem" in the user's language, for the validation codes the domain uses.
+fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
+    let field_text = match field {
+        "name" => t(lang, "field.name"),
+        "login" => t(lang, "field.login"),
+        "email" => t(lang, "field.email"),
+        "password" => t(lang, "field.password"),
+        "parent" => t(lang, "field.parent"),
+        "manager" => t(lang, "field.manager"),
+        "unit" => t(lang, "field.unit"),
+        "level" => t(lang, "field.level"),
+        "display_name" => t(lang, "field.display_name"),
+        _ => "",
+    };
+    let code_text = match code {
+        "required" => t(lang, "invalid.required"),
+        "too_long" => t(lang, "invalid.too_long"),
+        "too_short" => t(lang, "invalid.too_short"),
+        "length" => t(lang, "invalid.length"),
+        "characters" => t(lang, "invalid.characters"),
+        "format" => t(lang, "invalid.format"),
+        "cycle" => t(lang, "invalid.cycle"),
+        "unknown_unit" | "unknown_user" | "unknown_role" => t(lang, "invalid.unknown"),
+        "cannot_disable_self" => t(lang, "invalid.cannot_disable_self"),
+        "in_the_past" => t(lang, "invalid.in_the_past"),
+        _ => t(lang, "invalid.other"),
+    };
+    if field_text.is_empty() {
+        code_text.to_string()
+    } else {
+        format!("{field_text}: {code_text}")
     }
 }
 
@@ -82,6 +126,8 @@ impl From<domain::DomainError> for AppError {
             D::NotFound => AppError::NotFound,
             D::Invalid { field, code } => AppError::Invalid { field: field.into(), code: code.into() },
             D::Conflict(code) => AppError::Conflict(code),
+            D::ReadOnlyField(field) => AppError::ReadOnlyField(field),
+            D::UnitNotEmpty { users, records, units } => AppError::UnitNotEmpty { users, records, units },
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Internal

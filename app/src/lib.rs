@@ -1,6 +1,7 @@
 //! The Leptos UI: pages, layout, translations and the server functions they call.
 //! Built twice: with `ssr` for the server and with `hydrate` for the browser.
 
+pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod i18n;

@@ -3,10 +3,11 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::admin::{audit::AuditPage, explain::ExplainPage, org::OrgPage, roles::RolesPage, users::UsersPage, AdminLayout};
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
 use crate::layout::AppLayout;
-use crate::pages::{area::AreaPage, dashboard::Dashboard, login::LoginPage, not_found::NotFound};
+use crate::pages::{area::{AreaPage, Guarded}, customers::CustomersPage, dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,14 +52,20 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view=Dashboard/>
-                    <Route path=path!("customers") view=|| view! { <AreaPage area=Area::Customers/> }/>
+                    <Route path=path!("customers") view=|| view! { <Guarded area=Area::Customers><CustomersPage/></Guarded> }/>
                     <Route path=path!("leads") view=|| view! { <AreaPage area=Area::Leads/> }/>
                     <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>
                     <Route path=path!("contracts") view=|| view! { <AreaPage area=Area::Contracts/> }/>
                     <Route path=path!("approvals") view=|| view! { <AreaPage area=Area::Approvals/> }/>
                     <Route path=path!("tasks") view=|| view! { <AreaPage area=Area::Tasks/> }/>
                     <Route path=path!("reports") view=|| view! { <AreaPage area=Area::Reports/> }/>
-                    <Route path=path!("admin") view=|| view! { <AreaPage area=Area::Admin/> }/>
+                    <ParentRoute path=path!("admin") view=|| view! { <Guarded area=Area::Admin><AdminLayout/></Guarded> }>
+                        <Route path=path!("") view=OrgPage/>
+                        <Route path=path!("users") view=UsersPage/>
+                        <Route path=path!("roles") view=RolesPage/>
+                        <Route path=path!("explain") view=ExplainPage/>
+                        <Route path=path!("audit") view=AuditPage/>
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

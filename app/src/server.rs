@@ -100,3 +100,11 @@ pub fn set_cookie(value: String) {
         }
     }
 }
+
+/// The signed-in user as the policy sees them, loaded afresh for this request.
+pub async fn actor() -> Result<(AppState, domain::policy::Actor), AppError> {
+    let session = require_session()?;
+    let st = state()?;
+    let actor = domain::policy::Actor::load(&st.db, session.user.user_id).await.map_err(domain_err)?;
+    Ok((st, actor))
+}

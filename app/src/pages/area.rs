@@ -36,3 +36,30 @@ pub fn AreaPage(area: Area) -> impl IntoView {
         </Suspense>
     }
 }
+
+/// Shows its children only to users whose roles open the area; others see "no access". The
+/// server functions behind the children check again.
+#[component]
+pub fn Guarded(area: Area, children: ChildrenFn) -> impl IntoView {
+    let me = use_me();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    if me.await.map(|m| m.may_open(area)).unwrap_or(false) {
+                        children().into_any()
+                    } else {
+                        view! {
+                            <section class="forbidden" data-testid="forbidden">
+                                <h1>{tr("forbidden.title")}</h1>
+                                <p>{tr("err.forbidden")}</p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,4 +1,5 @@
 pub mod area;
+pub mod customers;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;

@@ -1,0 +1,131 @@
+//! The audit log, newest first, filterable by kind of entity.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::i18n::{t, tr, use_lang};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditDto {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub action: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[server(endpoint = "admin/audit")]
+pub async fn list_audit(entity: String, before_id: Option<i64>) -> Result<Vec<AuditDto>, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    let q = domain::audit::AuditQuery {
+        entity: if entity.is_empty() { None } else { Some(entity) },
+        before_id,
+        limit: Some(100),
+        ..Default::default()
+    };
+    let entries = domain::audit::list(&st.db, &actor, &q).await.map_err(domain_err)?;
+    Ok(entries
+        .into_iter()
+        .map(|e| AuditDto {
+            id: e.id,
+            at: e.at,
+            actor: e.actor_name.unwrap_or_default(),
+            entity: e.entity,
+            entity_id: e.entity_id,
+            action: e.action,
+            before: e.before.map(|v| v.to_string()).unwrap_or_default(),
+            after: e.after.map(|v| v.to_string()).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// UTC time as "YYYY-MM-DD HH:MM:SS UTC" from epoch milliseconds.
+pub fn format_utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let lang = use_lang();
+    let entity = RwSignal::new(String::new());
+    let entries = Resource::new(move || entity.get(), |e| list_audit(e, None));
+    view! {
+        <div class="admin-audit">
+            <div class="inline-form">
+                <label>
+                    <span>{tr("admin.what")}</span>
+                    <select bind:value=entity data-testid="audit-entity">
+                        <option value="">{tr("admin.all")}</option>
+                        <option value="org_unit">{tr("admin.org")}</option>
+                        <option value="user">{tr("admin.users")}</option>
+                        <option value="role">{tr("admin.roles")}</option>
+                        <option value="share">{tr("action.share")}</option>
+                        <option value="customer">{tr("object.customer")}</option>
+                    </select>
+                </label>
+            </div>
+            <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match entries.await {
+                        Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="records audit" data-testid="audit-list">
+                                <thead>
+                                    <tr>
+                                        <th>{tr("admin.when")}</th>
+                                        <th>{tr("admin.who")}</th>
+                                        <th>{tr("admin.what")}</th>
+                                        <th>{tr("admin.action")}</th>
+                                        <th>{tr("admin.before")}</th>
+                                        <th>{tr("admin.after")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|e| view! {
+                                        <tr data-testid="audit-row">
+                                            <td data-label=move || t(lang.get(), "admin.when")>{format_utc(e.at)}</td>
+                                            <td data-label=move || t(lang.get(), "admin.who")>{e.actor.clone()}</td>
+                                            <td data-label=move || t(lang.get(), "admin.what")>{format!("{} #{}", e.entity, e.entity_id.map(|i| i.to_string()).unwrap_or_default())}</td>
+                                            <td data-label=move || t(lang.get(), "admin.action")>{e.action.clone()}</td>
+                                            <td class="json">{e.before.clone()}</td>
+                                            <td class="json">{e.after.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_utc;
+
+    #[test]
+    fn utc_times_are_formatted() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_utc(1_795_339_801_582), "2026-11-22 09:30:01 UTC");
+    }
+}
