@@ -40,7 +40,7 @@ test('a demo user signs in and sees the shell with their name, unit and allowed 
   // Client-side navigation inside the shell.
   await sidebar.locator('[data-area=customers]').click();
   await page.waitForURL(`${server.base}/customers`);
-  await page.locator('[data-testid=area-page]').waitFor();
+  await page.locator('[data-testid=customer-list]').waitFor();
   await context.close();
 });
 
@@ -139,7 +139,7 @@ test('on a phone (390x844) the bottom navigation shows and nothing scrolls sidew
   await sheet.waitFor();
   await sheet.locator('[data-area=admin]').click();
   await page.waitForURL(`${server.base}/admin`);
-  await page.locator('[data-testid=area-page]').waitFor();
+  await page.locator('[data-testid=admin]').waitFor();
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
   await context.close();
 });
