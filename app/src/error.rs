@@ -92,6 +92,7 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "unit" => t(lang, "field.unit"),
         "level" => t(lang, "field.level"),
         "display_name" => t(lang, "field.display_name"),
+        "head" => t(lang, "admin.head"),
         _ => "",
     };
     let code_text = match code {

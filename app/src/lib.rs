@@ -1,5 +1,6 @@
 //! The Leptos UI: pages, layout, translations and the server functions they call.
 //! Built twice: with `ssr` for the server and with `hydrate` for the browser.
+#![recursion_limit = "256"]
 
 pub mod admin;
 pub mod auth;

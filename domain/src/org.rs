@@ -270,19 +270,33 @@ pub async fn admin_create_unit(
     Ok(id)
 }
 
-pub async fn rename_unit(db: &Db, actor: &Actor, id: i64, name: &UnitName, name_en: &str) -> DomainResult<()> {
+/// Renames a unit and sets its head (manager), in one audited change.
+pub async fn update_unit(db: &Db, actor: &Actor, id: i64, name: &UnitName, name_en: &str, head: Option<i64>) -> DomainResult<()> {
     actor.require_admin()?;
     let before = get_unit(db, id).await?;
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE org_units SET name = $2, name_en = $3, updated_at = $4 WHERE id = $1")
+    let old_head: Option<i64> =
+        sqlx::query("SELECT head_user_id FROM org_units WHERE id = $1").bind(id).fetch_one(&mut *tx).await?.try_get("head_user_id")?;
+    if let Some(h) = head {
+        let ok = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1").bind(h).fetch_optional(&mut *tx).await?;
+        if ok.is_none() {
+            return Err(DomainError::invalid("head", "unknown_user"));
+        }
+    }
+    sqlx::query("UPDATE org_units SET name = $2, name_en = $3, head_user_id = $4, updated_at = $5 WHERE id = $1")
         .bind(id)
         .bind(name.as_str())
         .bind(name_en.trim())
+        .bind(head)
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
     let after = OrgUnit { name: name.as_str().to_string(), name_en: name_en.trim().to_string(), ..before.clone() };
-    audit::record(&mut tx, Some(actor.user_id), "org_unit", Some(id), "rename", Some(unit_json(&before)), Some(unit_json(&after))).await?;
+    let mut before_json = unit_json(&before);
+    before_json["head_user_id"] = json!(old_head);
+    let mut after_json = unit_json(&after);
+    after_json["head_user_id"] = json!(head);
+    audit::record(&mut tx, Some(actor.user_id), "org_unit", Some(id), "update", Some(before_json), Some(after_json)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -370,17 +384,6 @@ pub async fn deactivate_unit(db: &Db, actor: &Actor, id: i64) -> DomainResult<()
     }
     sqlx::query("UPDATE org_units SET active = 0, updated_at = $2 WHERE id = $1").bind(id).bind(now_ms()).execute(&mut *tx).await?;
     audit::record(&mut tx, Some(actor.user_id), "org_unit", Some(id), "deactivate", Some(unit_json(&before)), None).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn set_unit_head(db: &Db, actor: &Actor, id: i64, head: Option<i64>) -> DomainResult<()> {
-    actor.require_admin()?;
-    get_unit(db, id).await?;
-    let mut tx = db.begin_write().await?;
-    let before: Option<i64> = sqlx::query("SELECT head_user_id FROM org_units WHERE id = $1").bind(id).fetch_one(&mut *tx).await?.try_get("head_user_id")?;
-    sqlx::query("UPDATE org_units SET head_user_id = $2, updated_at = $3 WHERE id = $1").bind(id).bind(head).bind(now_ms()).execute(&mut *tx).await?;
-    audit::record(&mut tx, Some(actor.user_id), "org_unit", Some(id), "set_head", Some(json!({"head_user_id": before})), Some(json!({"head_user_id": head}))).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -34,8 +34,11 @@ on_both_engines!(units_are_created_renamed_moved_and_deactivated_by_rules, |t| {
     assert!(matches!(org::admin_create_unit(&t.db, &manager, Some(bj), UnitKind::Team, &name("三组"), "").await, Err(DomainError::Forbidden)));
     let team = org::admin_create_unit(&t.db, &admin, Some(bj), UnitKind::Team, &name("北京销售三组"), "Beijing sales team 3").await.unwrap();
     let sub = org::admin_create_unit(&t.db, &admin, Some(team), UnitKind::Team, &name("三组甲"), "").await.unwrap();
-    org::rename_unit(&t.db, &admin, team, &name("北京大客户组"), "Beijing key accounts").await.unwrap();
+    org::update_unit(&t.db, &admin, team, &name("北京大客户组"), "Beijing key accounts", Some(manager.user_id)).await.unwrap();
     assert_eq!(org::get_unit(&t.db, team).await.unwrap().name, "北京大客户组");
+    assert_eq!(org::list_tree(&t.db).await.unwrap().iter().find(|u| u.id == team).unwrap().head_name.as_deref(), Some("李建国"));
+    let r = org::update_unit(&t.db, &admin, team, &name("北京大客户组"), "", Some(999_999)).await;
+    assert!(matches!(r, Err(DomainError::Invalid { field: "head", .. })));
 
     // Moving a subtree moves the closure with it; cycles are refused.
     org::move_unit(&t.db, &admin, team, sh).await.unwrap();
@@ -65,7 +68,7 @@ on_both_engines!(units_are_created_renamed_moved_and_deactivated_by_rules, |t| {
 
     let log = audit::list(&t.db, &admin, &AuditQuery { entity: Some("org_unit".into()), ..Default::default() }).await.unwrap();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, vec!["deactivate", "move", "rename", "create", "create"]);
+    assert_eq!(actions, vec!["deactivate", "move", "update", "create", "create"]);
     assert_eq!(log[1].before.as_ref().unwrap()["parent_id"], serde_json::json!(bj));
     assert_eq!(log[1].after.as_ref().unwrap()["parent_id"], serde_json::json!(sh));
     assert_eq!(log[1].actor_name.as_deref(), Some("系统管理员"));

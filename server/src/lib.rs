@@ -1,4 +1,5 @@
 //! The CRM server: configuration, command line, HTTP routes and middleware, background jobs.
+#![recursion_limit = "256"]
 
 pub mod cli;
 pub mod guard;

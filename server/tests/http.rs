@@ -259,3 +259,70 @@ on_both_engines!(pages_redirect_to_sign_in_and_render_for_the_signed_in, |t| {
 
     assert_eq!(s.client.get(s.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
 });
+
+on_both_engines!(hidden_fields_never_leave_the_server, |t| {
+    let s = start(t).await;
+    use sqlx::Row;
+    let role: i64 = sqlx::query("SELECT id FROM roles WHERE key = 'sales_rep'").fetch_one(t.db.pool()).await.unwrap().try_get("id").unwrap();
+    sqlx::query("INSERT INTO role_field_rights (role_id, object, field, access) VALUES ($1, 'customer', 'phone', 'hidden')")
+        .bind(role)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let rep = s.session("bj.sales1").await;
+    let body = s.call("/api/customers/list", Some(&rep)).await.text().await.unwrap();
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let rows = page["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.get("phone").is_none() && r.get("city").is_some()), "{body}");
+    assert!(!body.contains("\"phone\""));
+    // The manager's role leaves the phone visible.
+    let manager = s.session("bj.manager").await;
+    let page: serde_json::Value = s.call("/api/customers/list", Some(&manager)).await.json().await.unwrap();
+    assert!(page["rows"][0]["phone"].is_string());
+    assert_eq!(page["total"], 100);
+});
+
+on_both_engines!(admin_functions_refuse_non_administrators_and_change_nothing, |t| {
+    let s = start(t).await;
+    use sqlx::Row;
+    let units_before: i64 = sqlx::query("SELECT COUNT(*) AS n FROM org_units").fetch_one(t.db.pool()).await.unwrap().try_get("n").unwrap();
+    let manager = s.session("bj.manager").await;
+    let res = s
+        .client
+        .post(s.url("/api/admin/units/create"))
+        .header(COOKIE, &manager)
+        .form(&[("parent_id", "1"), ("kind", "team"), ("name", "偷偷建的组"), ("name_en", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    for path in ["/api/admin/units", "/api/admin/users", "/api/admin/roles", "/api/admin/choices", "/api/admin/audit"] {
+        let res = s.client.post(s.url(path)).header(COOKIE, &manager).form(&[("entity", "")]).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let units_after: i64 = sqlx::query("SELECT COUNT(*) AS n FROM org_units").fetch_one(t.db.pool()).await.unwrap().try_get("n").unwrap();
+    assert_eq!(units_before, units_after);
+    // The administrator may.
+    let admin = s.session("admin").await;
+    let res = s
+        .client
+        .post(s.url("/api/admin/units/create"))
+        .header(COOKIE, &admin)
+        .form(&[("parent_id", "1"), ("kind", "team"), ("name", "新建小组"), ("name_en", "New team")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // A bad value is refused with 422 and a field name.
+    let res = s
+        .client
+        .post(s.url("/api/admin/units/create"))
+        .header(COOKIE, &admin)
+        .form(&[("parent_id", "1"), ("kind", "team"), ("name", "  "), ("name_en", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("\"name\""));
+});

@@ -14,6 +14,7 @@ pub struct UnitDto {
     pub kind: String,
     pub name: String,
     pub name_en: String,
+    pub head_user_id: Option<i64>,
     pub head_name: Option<String>,
     pub active: bool,
     pub depth: i64,
@@ -36,6 +37,7 @@ pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
             kind: u.kind.as_str().into(),
             name: u.name,
             name_en: u.name_en,
+            head_user_id: u.head_user_id,
             head_name: u.head_name,
             active: u.active,
             depth: u.depth,
@@ -53,12 +55,12 @@ pub async fn create_unit(parent_id: i64, kind: String, name: String, name_en: St
     domain::org::admin_create_unit(&st.db, &actor, Some(parent_id), kind, &name, &name_en).await.map_err(domain_err)
 }
 
-#[server(endpoint = "admin/units/rename")]
-pub async fn rename_unit(id: i64, name: String, name_en: String) -> Result<(), AppError> {
+#[server(endpoint = "admin/units/update")]
+pub async fn update_unit(id: i64, name: String, name_en: String, head: Option<i64>) -> Result<(), AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let name = domain::org::UnitName::parse(&name).map_err(domain_err)?;
-    domain::org::rename_unit(&st.db, &actor, id, &name, &name_en).await.map_err(domain_err)
+    domain::org::update_unit(&st.db, &actor, id, &name, &name_en, head).await.map_err(domain_err)
 }
 
 #[server(endpoint = "admin/units/preview_move")]
@@ -105,7 +107,7 @@ enum Mode {
 pub fn OrgPage() -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateUnit>::new();
-    let rename = ServerAction::<RenameUnit>::new();
+    let rename = ServerAction::<UpdateUnit>::new();
     let preview = ServerAction::<PreviewUnitMove>::new();
     let do_move = ServerAction::<MoveUnit>::new();
     let deactivate = ServerAction::<DeactivateUnit>::new();
@@ -122,6 +124,7 @@ pub fn OrgPage() -> impl IntoView {
     let selected = RwSignal::new(None::<(i64, Mode)>);
     let edit_name = RwSignal::new(String::new());
     let edit_name_en = RwSignal::new(String::new());
+    let edit_head = RwSignal::new(String::new());
     let move_to = RwSignal::new(String::new());
 
     Effect::new(move |_| {
@@ -191,6 +194,7 @@ pub fn OrgPage() -> impl IntoView {
                         Err(e) => return view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
                     };
                     let unit_options = units.clone();
+                    let people = choices.await.map(|c| c.users).unwrap_or_default();
                     view! {
                         <table class="records tree" data-testid="unit-tree">
                             <thead>
@@ -208,6 +212,8 @@ pub fn OrgPage() -> impl IntoView {
                                     .map(|u| {
                                         let id = u.id;
                                         let (n, ne) = (u.name.clone(), u.name_en.clone());
+                                        let head = u.head_user_id.map(|h| h.to_string()).unwrap_or_default();
+                                        let head_choices = people.clone();
                                         let kind = u.kind.clone();
                                         let opts = unit_options.clone();
                                         view! {
@@ -224,6 +230,7 @@ pub fn OrgPage() -> impl IntoView {
                                                     <button class="link" on:click=move |_| {
                                                         edit_name.set(n.clone());
                                                         edit_name_en.set(ne.clone());
+                                                        edit_head.set(head.clone());
                                                         selected.set(Some((id, Mode::Rename)));
                                                     }>{tr("admin.rename")}</button>
                                                     <Show when=move || u.parent_id.is_some()>
@@ -245,10 +252,17 @@ pub fn OrgPage() -> impl IntoView {
                                                     <td colspan="5">
                                                         <form class="inline-form" on:submit=move |ev| {
                                                             ev.prevent_default();
-                                                            rename.dispatch(RenameUnit { id, name: edit_name.get_untracked(), name_en: edit_name_en.get_untracked() });
+                                                            rename.dispatch(UpdateUnit { id, name: edit_name.get_untracked(), name_en: edit_name_en.get_untracked(), head: edit_head.get_untracked().parse().ok() });
                                                         }>
-                                                            <input bind:value=edit_name required/>
-                                                            <input bind:value=edit_name_en/>
+                                                            <label><span>{tr("field.name")}</span><input bind:value=edit_name required/></label>
+                                                            <label><span>{tr("admin.name_en")}</span><input bind:value=edit_name_en/></label>
+                                                            <label>
+                                                                <span>{tr("admin.head")}</span>
+                                                                <select bind:value=edit_head>
+                                                                    <option value="">{tr("admin.none")}</option>
+                                                                    {head_choices.iter().map(|c| view! { <option value=c.id.to_string()>{c.label.clone()}</option> }).collect_view()}
+                                                                </select>
+                                                            </label>
                                                             <button type="submit" class="primary">{tr("admin.save")}</button>
                                                             <button type="button" class="secondary" on:click=move |_| selected.set(None)>{tr("admin.cancel")}</button>
                                                         </form>
@@ -289,6 +303,7 @@ pub fn OrgPage() -> impl IntoView {
                                                 </tr>
                                             </Show>
                                         }
+                                        .into_any()
                                     })
                                     .collect_view()}
                             </tbody>

@@ -366,10 +366,15 @@ pub fn UsersPage() -> impl IntoView {
                                                             <PlacementFields f=edit_form choices=edit_choices.clone()/>
                                                             <div class="buttons">
                                                                 <button class="secondary" on:click=move |_| { preview.dispatch(PreviewUserChange { user_id: id, form: edit_form.form() }); }>{tr("admin.preview")}</button>
-                                                                <button class="primary" on:click=move |_| { saved.set(false); update.dispatch(UpdateUser { user_id: id, form: edit_form.form() }); }>{tr("admin.save")}</button>
                                                                 <button class="secondary" on:click=move |_| editing.set(None)>{tr("admin.cancel")}</button>
                                                             </div>
-                                                            {move || preview.value().get().and_then(|r| r.ok()).map(|imp| view! { <ImpactView impact=imp/> })}
+                                                            {move || preview.value().get().and_then(|r| r.ok()).map(|imp| view! {
+                                                                <ImpactView impact=imp/>
+                                                                <button class="primary" data-testid="user-save" on:click=move |_| {
+                                                                    saved.set(false);
+                                                                    update.dispatch(UpdateUser { user_id: id, form: edit_form.form() });
+                                                                }>{tr("admin.confirm")}</button>
+                                                            })}
                                                             <div class="buttons">
                                                                 <input type="password" placeholder=move || t(lang.get(), "admin.new_password") bind:value=new_password autocomplete="new-password"/>
                                                                 <button class="secondary" on:click=move |_| { saved.set(false); reset.dispatch(ResetPassword { user_id: id, password: new_password.get_untracked() }); }>{tr("admin.reset_password")}</button>
@@ -379,6 +384,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 </tr>
                                             </Show>
                                         }
+                                        .into_any()
                                     })
                                     .collect_view()}
                             </tbody>
