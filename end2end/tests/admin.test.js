@@ -118,3 +118,37 @@ test('a sales rep sees only their own customers, on a phone as cards', async () 
   assert.equal(await page.locator('table.records thead').isVisible(), false, 'cards, not a table');
   await ctx.close();
 });
+
+test('a role edit is previewed, saved, and applies on the next request', async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const rep = await ctx.newPage();
+  await signIn(rep, server.base, 'bj.sales1');
+  await rep.waitForURL(`${server.base}/`);
+  await rep.goto(`${server.base}/customers`);
+  const before = Number((await rep.locator('[data-testid=customer-count]').innerText()).match(/\d+/)[0]);
+
+  const adminCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const admin = await adminCtx.newPage();
+  await signIn(admin, server.base, 'admin');
+  await admin.waitForURL(`${server.base}/`);
+  await admin.goto(`${server.base}/admin/roles`);
+  await hydrated(admin);
+  await admin.click('[data-testid=role-list] button[data-role=销售代表]');
+  const cell = admin.locator('select[data-cell="customer.read"]');
+  await cell.waitFor();
+  assert.equal(await cell.inputValue(), 'own');
+  await cell.selectOption('unit_and_below');
+  await admin.click('[data-testid=role-preview]');
+  const impact = admin.locator('[data-testid=impact]');
+  await impact.waitFor();
+  assert.match(await impact.innerText(), /涉及 6 名用户/);
+  await admin.click('[data-testid=role-save]');
+  await admin.locator('[data-testid=role-editor] [data-testid=saved]').waitFor();
+  await adminCtx.close();
+
+  // The rep's very next request sees the team's customers.
+  await rep.reload();
+  const after = Number((await rep.locator('[data-testid=customer-count]').innerText()).match(/\d+/)[0]);
+  assert.ok(after > before, `${after} > ${before}`);
+  await ctx.close();
+});

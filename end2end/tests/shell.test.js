@@ -143,3 +143,20 @@ test('on a phone (390x844) the bottom navigation shows and nothing scrolls sidew
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
   await context.close();
 });
+
+test('every page hydrates without errors in the browser console', async () => {
+  const { context, page } = await newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, server.base, 'admin');
+  await page.waitForURL(`${server.base}/`);
+  for (const path of ['/', '/customers', '/leads', '/opportunities', '/contracts', '/approvals', '/tasks', '/reports',
+    '/admin', '/admin/users', '/admin/roles', '/admin/explain', '/admin/audit']) {
+    await page.goto(`${server.base}${path}`);
+    await hydrated(page);
+    await page.waitForTimeout(150);
+    assert.deepEqual(errors, [], `console errors on ${path}`);
+  }
+  await context.close();
+});

@@ -1,5 +1,5 @@
-//! A module's page. The modules arrive issue by issue; until then the page says so. A user whose
-//! roles do not open the area gets "no access" instead, also when typing the address directly.
+//! A module's page, and the guard that keeps areas closed to users whose roles do not open them
+//! (also when they type the address). The server functions behind each page check again.
 
 use leptos::prelude::*;
 
@@ -7,59 +7,42 @@ use crate::auth::Area;
 use crate::i18n::{t, tr, use_lang};
 use crate::layout::use_me;
 
+/// Whether the signed-in user may open `area`. The layout renders pages only after the user has
+/// loaded, so this reads the loaded value without waiting (and hydrates without a mismatch).
+fn may_open(area: Area) -> bool {
+    use_me().get_untracked().and_then(|r| r.ok()).map(|m| m.may_open(area)).unwrap_or(false)
+}
+
 #[component]
-pub fn AreaPage(area: Area) -> impl IntoView {
-    let lang = use_lang();
-    let me = use_me();
+fn Forbidden() -> impl IntoView {
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
-            {move || Suspend::new(async move {
-                let allowed = me.await.map(|m| m.may_open(area)).unwrap_or(false);
-                if allowed {
-                    view! {
-                        <section class="area" data-testid="area-page">
-                            <h1>{move || t(lang.get(), area.text_key())}</h1>
-                            <p class="muted">{tr("area.coming")}</p>
-                        </section>
-                    }
-                        .into_any()
-                } else {
-                    view! {
-                        <section class="forbidden" data-testid="forbidden">
-                            <h1>{tr("forbidden.title")}</h1>
-                            <p>{tr("err.forbidden")}</p>
-                        </section>
-                    }
-                        .into_any()
-                }
-            })}
-        </Suspense>
+        <section class="forbidden" data-testid="forbidden">
+            <h1>{tr("forbidden.title")}</h1>
+            <p>{tr("err.forbidden")}</p>
+        </section>
     }
 }
 
-/// Shows its children only to users whose roles open the area; others see "no access". The
-/// server functions behind the children check again.
+/// Shows its children only to users whose roles open the area; others see "no access".
 #[component]
 pub fn Guarded(area: Area, children: ChildrenFn) -> impl IntoView {
-    let me = use_me();
+    if may_open(area) {
+        children().into_any()
+    } else {
+        view! { <Forbidden/> }.into_any()
+    }
+}
+
+/// A module that arrives in a later release: says so, to those who may open it.
+#[component]
+pub fn AreaPage(area: Area) -> impl IntoView {
+    let lang = use_lang();
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    if me.await.map(|m| m.may_open(area)).unwrap_or(false) {
-                        children().into_any()
-                    } else {
-                        view! {
-                            <section class="forbidden" data-testid="forbidden">
-                                <h1>{tr("forbidden.title")}</h1>
-                                <p>{tr("err.forbidden")}</p>
-                            </section>
-                        }
-                            .into_any()
-                    }
-                })
-            }}
-        </Suspense>
+        <Guarded area>
+            <section class="area" data-testid="area-page">
+                <h1>{move || t(lang.get(), area.text_key())}</h1>
+                <p class="muted">{tr("area.coming")}</p>
+            </section>
+        </Guarded>
     }
 }
