@@ -387,3 +387,25 @@ pub async fn deactivate_unit(db: &Db, actor: &Actor, id: i64) -> DomainResult<()
     tx.commit().await?;
     Ok(())
 }
+
+/// Active units and users by name, for pickers that any signed-in user may use (sharing,
+/// transfer). Names only: no data of any record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    pub units: Vec<(i64, String)>,
+    pub users: Vec<(i64, String)>,
+}
+
+pub async fn directory(db: &Db) -> DomainResult<Directory> {
+    let units = sqlx::query("SELECT id, name FROM org_units WHERE active = 1 ORDER BY id").fetch_all(db.pool()).await?;
+    let users = sqlx::query("SELECT u.id, u.display_name, o.name AS unit FROM users u JOIN org_units o ON o.id = u.primary_unit_id WHERE u.active = 1 ORDER BY u.id")
+        .fetch_all(db.pool())
+        .await?;
+    Ok(Directory {
+        units: units.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect::<DomainResult<_>>()?,
+        users: users
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, format!("{} · {}", r.try_get::<String, _>("display_name")?, r.try_get::<String, _>("unit")?))))
+            .collect::<DomainResult<_>>()?,
+    })
+}

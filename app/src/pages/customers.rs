@@ -144,7 +144,9 @@ fn CustomerLine(row: CustomerRow) -> impl IntoView {
     let owner = row.owner_name.clone();
     view! {
         <tr data-testid="customer-row">
-            <td class="name" data-label=move || t(lang.get(), "cust.name")>{row.name.clone()}</td>
+            <td class="name" data-label=move || t(lang.get(), "cust.name")>
+                <leptos_router::components::A href=format!("/customers/{}", row.id)>{row.name.clone()}</leptos_router::components::A>
+            </td>
             <td data-label=move || t(lang.get(), "cust.city") data-testid="customer-city">{row.city.clone().unwrap_or_else(dash)}</td>
             <td data-label=move || t(lang.get(), "cust.level")>{row.level.clone().unwrap_or_else(dash)}</td>
             <td data-label=move || t(lang.get(), "cust.industry")>{row.industry.clone().unwrap_or_else(dash)}</td>

@@ -1,4 +1,5 @@
 pub mod area;
+pub mod customer_detail;
 pub mod customers;
 pub mod dashboard;
 pub mod login;

@@ -130,3 +130,26 @@ pub async fn explain(
     }
     Ok(out)
 }
+
+/// What the actor may do with one record, for showing only the buttons that will work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RecordRights {
+    pub update: bool,
+    pub delete: bool,
+    pub assign: bool,
+    pub share: bool,
+}
+
+pub async fn rights_on(db: &Db, actor: &Actor, object: ObjectType, record_id: i64) -> DomainResult<RecordRights> {
+    let mut conn = db.pool().acquire().await?;
+    let mut rights = RecordRights::default();
+    for (action, slot) in [
+        (Action::Update, &mut rights.update),
+        (Action::Delete, &mut rights.delete),
+        (Action::Assign, &mut rights.assign),
+        (Action::Share, &mut rights.share),
+    ] {
+        *slot = decide_on(&mut conn, actor, object, action, record_id).await?.allowed;
+    }
+    Ok(rights)
+}
