@@ -229,6 +229,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("admin.before", "修改前", "Before"),
     ("admin.after", "修改后", "After"),
     ("admin.all", "全部", "All"),
+    ("audit.since", "从（UTC 日期）", "From (UTC date)"),
+    ("audit.until", "到（UTC 日期）", "To (UTC date)"),
     ("scope.none", "无", "None"),
     ("scope.own", "本人", "Own"),
     ("scope.own_and_subordinates", "本人及下属", "Own and subordinates"),

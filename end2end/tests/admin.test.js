@@ -76,6 +76,12 @@ test('a new unit and user get exactly the access their role allows', async () =>
   const audit = await admin.locator('[data-testid=audit-list]').innerText();
   assert.match(audit, /user #\d+\s+create/);
   assert.match(audit, /org_unit #\d+\s+move/);
+  // Filtered to users: only user entries remain.
+  await admin.selectOption('[data-testid=audit-entity]', 'user');
+  await admin.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid=audit-row] td:nth-child(3)')];
+    return rows.length > 0 && rows.every((td) => td.textContent.includes('user #'));
+  });
   await adminCtx.close();
 
   // The new user sees all of Beijing (now below their unit) and nothing else.

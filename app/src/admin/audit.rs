@@ -1,6 +1,7 @@
 //! The audit log, newest first, filterable by kind of entity.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -18,13 +19,27 @@ pub struct AuditDto {
     pub after: String,
 }
 
-#[server(endpoint = "admin/audit")]
-pub async fn list_audit(entity: String, before_id: Option<i64>) -> Result<Vec<AuditDto>, AppError> {
+/// The filters of the audit page: kind of entity, who, and a date range (UTC, YYYY-MM-DD).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub entity: String,
+    pub actor: String,
+    pub since: String,
+    pub until: String,
+    pub before_id: Option<i64>,
+}
+
+#[server(endpoint = "admin/audit", input = Json)]
+pub async fn list_audit(filter: AuditFilter) -> Result<Vec<AuditDto>, AppError> {
     use crate::server::{actor, domain_err};
+    use domain::clock::{end_of_day_ms, DAY_MS};
     let (st, actor) = actor().await?;
     let q = domain::audit::AuditQuery {
-        entity: if entity.is_empty() { None } else { Some(entity) },
-        before_id,
+        entity: if filter.entity.is_empty() { None } else { Some(filter.entity) },
+        actor_id: filter.actor.parse().ok(),
+        since: end_of_day_ms(&filter.since).map(|end| end + 1 - DAY_MS),
+        until: end_of_day_ms(&filter.until),
+        before_id: filter.before_id,
         limit: Some(100),
         ..Default::default()
     };
@@ -65,7 +80,14 @@ pub fn format_utc(ms: i64) -> String {
 pub fn AuditPage() -> impl IntoView {
     let lang = use_lang();
     let entity = RwSignal::new(String::new());
-    let entries = Resource::new(move || entity.get(), |e| list_audit(e, None));
+    let who = RwSignal::new(String::new());
+    let since = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let people = Resource::new(|| (), |_| super::admin_choices());
+    let entries = Resource::new(
+        move || AuditFilter { entity: entity.get(), actor: who.get(), since: since.get(), until: until.get(), before_id: None },
+        list_audit,
+    );
     view! {
         <div class="admin-audit">
             <div class="inline-form">
@@ -80,6 +102,19 @@ pub fn AuditPage() -> impl IntoView {
                         <option value="customer">{tr("object.customer")}</option>
                     </select>
                 </label>
+                <label>
+                    <span>{tr("admin.who")}</span>
+                    <select bind:value=who data-testid="audit-actor">
+                        <option value="">{tr("admin.all")}</option>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                people.await.map(|c| c.users.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.label}</option> }).collect_view()).ok()
+                            })}
+                        </Suspense>
+                    </select>
+                </label>
+                <label><span>{tr("audit.since")}</span><input type="date" bind:value=since data-testid="audit-since"/></label>
+                <label><span>{tr("audit.until")}</span><input type="date" bind:value=until data-testid="audit-until"/></label>
             </div>
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
