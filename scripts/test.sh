@@ -14,17 +14,20 @@ start=$(date +%s)
 cargo leptos build
 echo "build took $(( $(date +%s) - start )) s"
 
-echo "== Rust tests: unit, domain on SQLite and PostgreSQL, server over HTTP =="
+echo "== browser tests (headless Chromium) =="
+# First, against the binary cargo-leptos just built: `cargo test` below rebuilds it with the
+# test dependencies' features.
 set +e
+(cd end2end && npm test) 2>&1 | tee "$log_dir/e2e.log"
+e2e_status=${PIPESTATUS[0]}
+
+echo "== Rust tests: unit, domain on SQLite and PostgreSQL, server over HTTP =="
 cargo test --workspace -- --skip policy_agrees_with_the_reference_model 2>&1 | tee "$log_dir/cargo.log"
 cargo_status=${PIPESTATUS[0]}
 echo "== policy property test (SQL filter vs single-record check vs reference model) =="
 cargo test -p domain --test policy_model -- --nocapture 2>&1 | tee "$log_dir/policy.log"
 policy_status=${PIPESTATUS[0]}
 
-echo "== browser tests (headless Chromium) =="
-(cd end2end && npm test) 2>&1 | tee "$log_dir/e2e.log"
-e2e_status=${PIPESTATUS[0]}
 set -e
 
 rust_pass=$(cat "$log_dir/cargo.log" "$log_dir/policy.log" | grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' | awk '{s+=$4} END {print s+0}')
