@@ -25,6 +25,12 @@ pub enum AppError {
     ReadOnlyField(String),
     #[error("unit not empty")]
     UnitNotEmpty { users: i64, records: i64, units: i64 },
+    #[error("already claimed")]
+    AlreadyClaimed { by: String },
+    #[error("limit reached")]
+    LimitReached { what: String, limit: i64 },
+    #[error("cooling down")]
+    CoolingDown { until_ms: i64 },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("server error")]
@@ -58,6 +64,12 @@ impl AppError {
                 .replace("{users}", &users.to_string())
                 .replace("{records}", &records.to_string())
                 .replace("{units}", &units.to_string()),
+            AppError::AlreadyClaimed { by } => t(lang, "err.already_claimed").replace("{by}", by),
+            AppError::LimitReached { what, limit } => t(lang, if what == "held" { "err.limit_held" } else { "err.limit_daily" })
+                .replace("{limit}", &limit.to_string()),
+            AppError::CoolingDown { until_ms } => t(lang, "err.cooling_down").replace("{until}", &crate::admin::audit::format_utc(*until_ms)),
+            AppError::Conflict(code) if code == "already_in_pool" => t(lang, "err.already_in_pool").into(),
+            AppError::Conflict(code) if code == "no_pool" => t(lang, "err.no_pool").into(),
             AppError::Conflict(_) => t(lang, "err.conflict").into(),
             AppError::Internal => t(lang, "err.internal").into(),
             AppError::Transport(_) => t(lang, "err.transport").into(),
@@ -74,7 +86,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid { .. } | AppError::ReadOnlyField(_) => 422,
             AppError::UnitNotEmpty { .. } => 409,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::AlreadyClaimed { .. } | AppError::LimitReached { .. } | AppError::CoolingDown { .. } => 409,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -93,6 +105,7 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "level" => t(lang, "field.level"),
         "display_name" => t(lang, "field.display_name"),
         "head" => t(lang, "admin.head"),
+        "reason" => t(lang, "pool.reason"),
         _ => "",
     };
     let code_text = match code {
@@ -128,6 +141,9 @@ impl From<domain::DomainError> for AppError {
             D::Invalid { field, code } => AppError::Invalid { field: field.into(), code: code.into() },
             D::Conflict(code) => AppError::Conflict(code),
             D::ReadOnlyField(field) => AppError::ReadOnlyField(field),
+            D::AlreadyClaimed { by } => AppError::AlreadyClaimed { by },
+            D::LimitReached { what, limit } => AppError::LimitReached { what: what.into(), limit },
+            D::CoolingDown { until_ms } => AppError::CoolingDown { until_ms },
             D::UnitNotEmpty { users, records, units } => AppError::UnitNotEmpty { users, records, units },
             other => {
                 tracing::error!(error = %other, "server function failed");

@@ -95,11 +95,15 @@ fn view_from_row(actor: &Actor, r: &AnyRow) -> DomainResult<CustomerView> {
     })
 }
 
-/// One page of the customers the actor may read, by id; `after_id` continues a previous page.
+/// Customers waiting in a pool are listed on the pool pages, not among held customers.
+const NOT_WAITING_IN_POOL: &str = "NOT (c.owner_id IS NULL AND c.pool_id IS NOT NULL)";
+
+/// One page of the customers the actor may read (not those waiting in pools), by id; `after_id`
+/// continues a previous page.
 pub async fn list_visible(db: &Db, actor: &Actor, after_id: Option<i64>, limit: i64) -> DomainResult<Vec<CustomerView>> {
     let f = record_filter(actor, OBJECT, Action::Read, "c", 1, now_ms());
     let next = f.next_param(1);
-    let sql = format!("{SELECT} WHERE {} AND c.id > ${next} ORDER BY c.id LIMIT ${}", f.sql, next + 1);
+    let sql = format!("{SELECT} WHERE {} AND {NOT_WAITING_IN_POOL} AND c.id > ${next} ORDER BY c.id LIMIT ${}", f.sql, next + 1);
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in &f.binds {
         q = q.bind(*b);
@@ -122,7 +126,7 @@ pub async fn ids_where(db: &Db, actor: &Actor, action: Action) -> DomainResult<V
 
 pub async fn count_visible(db: &Db, actor: &Actor) -> DomainResult<i64> {
     let f = record_filter(actor, OBJECT, Action::Read, "c", 1, now_ms());
-    let sql = format!("SELECT COUNT(*) AS n FROM customers c WHERE {}", f.sql);
+    let sql = format!("SELECT COUNT(*) AS n FROM customers c WHERE {} AND {NOT_WAITING_IN_POOL}", f.sql);
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in &f.binds {
         q = q.bind(*b);
@@ -241,6 +245,22 @@ pub async fn create(db: &Db, actor: &Actor, mut c: NewCustomer) -> DomainResult<
     let id = insert_customer_tx(&mut tx, &c, Some(actor.user_id)).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// One page of the customers waiting in a pool, for its members.
+pub async fn list_pool(db: &Db, actor: &Actor, pool_id: i64, after_id: Option<i64>, limit: i64) -> DomainResult<Vec<CustomerView>> {
+    let mut conn = db.pool().acquire().await?;
+    if !crate::pools::member_pools_on(&mut conn, actor).await?.contains(&pool_id) && !actor.is_admin() {
+        return Err(DomainError::NotFound);
+    }
+    let sql = format!("{SELECT} WHERE c.pool_id = $1 AND c.owner_id IS NULL AND c.id > $2 ORDER BY c.id LIMIT $3");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(pool_id)
+        .bind(after_id.unwrap_or(0))
+        .bind(limit.clamp(1, 500))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| view_from_row(actor, r)).collect()
 }
 
 pub async fn count_all(db: &Db) -> DomainResult<i64> {

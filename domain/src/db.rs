@@ -109,6 +109,15 @@ impl Db {
         Ok(tx)
     }
 
+    /// The clause that locks the selected rows until the transaction ends. SQLite needs none: a
+    /// write transaction there already holds the database's single write lock.
+    pub fn for_update(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -3,6 +3,7 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use sqlx::Row;
 
 use crate::accounts::passwords;
 use crate::accounts::users::{insert_user_tx, Email, Login, NewUser, Password};
@@ -133,6 +134,35 @@ pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
             .await?;
     }
 
+    // Each branch keeps a pool for its region; customers entering the pools go by province.
+    let now = crate::clock::now_ms();
+    let mut pool_of = std::collections::BTreeMap::new();
+    for (branch, name, name_en, province) in [("bj", "北京公海", "Beijing pool", "北京"), ("sh", "上海公海", "Shanghai pool", "上海")] {
+        let pool: i64 = sqlx::query(
+            "INSERT INTO pools (unit_id, name, name_en, max_held_per_user, max_claims_per_day, cooldown_days, \
+             recycle_no_followup_days, recycle_no_deal_days, skip_if_open_deal, remind_days_before, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, 60, 10, 7, 30, 90, 1, 3, 1, $4, $4) RETURNING id",
+        )
+        .bind(unit_ids[key_index(branch)])
+        .bind(name)
+        .bind(name_en)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        sqlx::query("INSERT INTO pool_entry_rules (pool_id, field, value, priority) VALUES ($1, 'province', $2, 10)")
+            .bind(pool)
+            .bind(province)
+            .execute(&mut *tx)
+            .await?;
+        // A-level customers get twice as long before they are recycled.
+        sqlx::query("INSERT INTO pool_level_rules (pool_id, level, no_followup_days, no_deal_days) VALUES ($1, 'A', 60, 180)")
+            .bind(pool)
+            .execute(&mut *tx)
+            .await?;
+        pool_of.insert(branch, pool);
+    }
+
     let mut rng = StdRng::seed_from_u64(20261122);
     let reps: Vec<(&str, i64, i64)> = USERS
         .iter()
@@ -166,7 +196,12 @@ pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
             owner_id,
             unit_id,
         };
-        insert_customer_tx(&mut tx, &c, None).await?;
+        let id = insert_customer_tx(&mut tx, &c, None).await?;
+        if owner_id.is_none() {
+            sqlx::query("UPDATE customers SET pool_id = $2 WHERE id = $1").bind(id).bind(pool_of[branch]).execute(&mut *tx).await?;
+        } else {
+            sqlx::query("UPDATE customers SET owned_since = $2, last_follow_up_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *tx).await?;
+        }
         customers += 1;
     }
     tx.commit().await?;

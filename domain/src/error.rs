@@ -20,6 +20,12 @@ pub enum DomainError {
     Invalid { field: &'static str, code: &'static str },
     #[error("the unit still has {users} active users, {records} records and {units} active sub-units")]
     UnitNotEmpty { users: i64, records: i64, units: i64 },
+    #[error("already claimed by {by}")]
+    AlreadyClaimed { by: String },
+    #[error("limit reached: {what} ({limit})")]
+    LimitReached { what: &'static str, limit: i64 },
+    #[error("the previous owner may claim again after {until_ms}")]
+    CoolingDown { until_ms: i64 },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database error: {0}")]

@@ -12,6 +12,7 @@ pub mod error;
 pub mod impact;
 pub mod org;
 pub mod policy;
+pub mod pools;
 pub mod records;
 pub mod roles;
 pub mod sharing;

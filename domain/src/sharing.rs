@@ -203,7 +203,8 @@ pub async fn transfer(
         .await?;
     let before = json!({"owner_id": before.try_get::<Option<i64>, _>("owner_id")?, "unit_id": before.try_get::<i64, _>("unit_id")?});
     debug_assert_eq!(table, "customers");
-    sqlx::query("UPDATE customers SET owner_id = $2, unit_id = $3, updated_at = $4 WHERE id = $1")
+    // A customer handed to an owner leaves any pool it waited in.
+    sqlx::query("UPDATE customers SET owner_id = $2, unit_id = $3, pool_id = NULL, owned_since = $4, updated_at = $4 WHERE id = $1")
         .bind(record_id)
         .bind(new_owner)
         .bind(unit)

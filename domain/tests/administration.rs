@@ -171,12 +171,11 @@ on_both_engines!(unit_and_user_moves_are_previewed_and_explained, |t| {
     let bj_team2 = unit(t, "北京销售二组").await;
     let sh = unit(t, "上海分公司").await;
     // Moving a Beijing team under Shanghai: the Shanghai manager gains its customers, the
-    // Beijing manager loses them.
+    // Beijing manager loses them; the team's rep swaps the Beijing pool for the Shanghai one.
     let imp = impact::preview(&t.db, &admin, &Change::MoveUnit { unit_id: bj_team2, new_parent: sh }).await.unwrap();
     let c = &imp.objects[0];
-    assert_eq!(c.users_gaining, 1);
-    assert_eq!(c.users_losing, 1);
-    assert_eq!(c.records_gained, c.records_lost);
+    assert_eq!(c.users_gaining, 2);
+    assert_eq!(c.users_losing, 2);
     assert!(c.examples.iter().any(|e| e.user_name == "周敏" && e.gains));
     assert!(c.examples.iter().any(|e| e.user_name == "李建国" && !e.gains));
     assert!(org::subtree_ids(&t.db, unit(t, "北京分公司").await).await.unwrap().contains(&bj_team2), "preview only");
@@ -191,14 +190,14 @@ on_both_engines!(unit_and_user_moves_are_previewed_and_explained, |t| {
 
     // The explainer names the grant, and the share.
     let rep = actor(t, "bj.sales1").await;
-    let own = customers::ids_where(&t.db, &rep, Action::Read).await.unwrap()[0];
+    let own = customers::list_visible(&t.db, &rep, None, 1).await.unwrap()[0].id;
     let why = explain(&t.db, &admin, rep.user_id, ObjectType::Customer, own).await.unwrap();
     let (_, read) = why.iter().find(|(a, _)| *a == Action::Read).unwrap();
     assert!(read.allowed);
     assert!(matches!(&read.reasons[0], Reason::Grant { scope: Scope::Own, roles } if roles[0].contains("销售代表")));
     let (_, delete) = why.iter().find(|(a, _)| *a == Action::Delete).unwrap();
     assert!(!delete.allowed && delete.reasons.is_empty());
-    let other = customers::ids_where(&t.db, &actor(t, "sh.sales1").await, Action::Read).await.unwrap()[0];
+    let other = customers::list_visible(&t.db, &actor(t, "sh.sales1").await, None, 1).await.unwrap()[0].id;
     let why = explain(&t.db, &admin, rep.user_id, ObjectType::Customer, other).await.unwrap();
     assert!(why.iter().all(|(_, d)| !d.allowed));
     assert!(matches!(explain(&t.db, &rep, rep.user_id, ObjectType::Customer, own).await, Err(DomainError::Forbidden)));

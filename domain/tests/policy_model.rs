@@ -1,5 +1,5 @@
 //! The policy against a plain reference model. Random worlds — org trees up to depth 8, users with
-//! extra units and managers, roles, customers, shares (some expired) — are written to a real
+//! extra units and managers, roles, customers, shares (some expired), pools with members — are written to a real
 //! database; then for every user and action the SQL filter, the single-record decision and the
 //! model below must agree on every record.
 //!
@@ -16,6 +16,7 @@ use domain::roles::{insert_role_tx, Action, ObjectType, Scope};
 use domain::testing::{Engine, TestDb};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use sqlx::Row;
 
 // ---------------------------------------------------------------------------------------------
 // The reference model: the rules in plain Rust over plain data, no SQL, no closure table.
@@ -29,6 +30,15 @@ struct World {
     roles: Vec<Vec<(Action, Scope)>>,
     records: Vec<ModelRecord>,
     shares: Vec<ModelShare>,
+    pools: Vec<ModelPool>,
+}
+
+#[derive(Debug, Clone)]
+struct ModelPool {
+    unit: usize,
+    member_units: Vec<usize>,
+    member_users: Vec<usize>,
+    active: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +53,7 @@ struct ModelUser {
 struct ModelRecord {
     owner: Option<usize>,
     unit: usize,
+    pool: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,7 +130,19 @@ impl World {
                         ModelGrantee::Unit(g) => mine.iter().any(|m| self.up_from(*m).contains(&g)),
                     }
             });
-        by_scope || by_share
+        // Customers waiting (unowned) in an active pool are readable by the pool's members: people
+        // in the pool's unit or below, in a member unit or below, or member users.
+        let by_pool = action == Action::Read
+            && r.owner.is_none()
+            && r.pool.is_some_and(|p| {
+                let pool = &self.pools[p];
+                let mine_up: Vec<usize> = mine.iter().flat_map(|m| self.up_from(*m)).collect();
+                pool.active
+                    && (mine_up.contains(&pool.unit)
+                        || pool.member_units.iter().any(|u| mine_up.contains(u))
+                        || pool.member_users.contains(&user))
+            });
+        by_scope || by_share || by_pool
     }
 }
 
@@ -172,14 +195,28 @@ fn generate(rng: &mut StdRng) -> World {
         }
         users.push(ModelUser { primary, extra, manager, roles: user_roles });
     }
+    let pools: Vec<ModelPool> = (0..rng.gen_range(0..=3))
+        .map(|_| ModelPool {
+            unit: rng.gen_range(0..unit_count),
+            member_units: (0..rng.gen_range(0..=1)).map(|_| rng.gen_range(0..unit_count)).collect(),
+            member_users: (0..rng.gen_range(0..=1)).map(|_| rng.gen_range(0..user_count)).collect(),
+            active: rng.gen_bool(0.85),
+        })
+        .collect();
     let records: Vec<ModelRecord> = (0..rng.gen_range(4..=18))
         .map(|_| {
-            let owner = if rng.gen_bool(0.1) { None } else { Some(rng.gen_range(0..user_count)) };
+            let owner = if rng.gen_bool(0.25) { None } else { Some(rng.gen_range(0..user_count)) };
             let unit = match owner {
                 Some(o) if rng.gen_bool(0.7) => users[o].primary,
                 _ => rng.gen_range(0..unit_count),
             };
-            ModelRecord { owner, unit }
+            // Mostly unowned customers sit in a pool; now and then a stale pool mark on an owned one.
+            let pool = if !pools.is_empty() && (owner.is_none() || rng.gen_bool(0.1)) && rng.gen_bool(0.8) {
+                Some(rng.gen_range(0..pools.len()))
+            } else {
+                None
+            };
+            ModelRecord { owner, unit, pool }
         })
         .collect();
     let shares = (0..rng.gen_range(0..=8))
@@ -194,7 +231,7 @@ fn generate(rng: &mut StdRng) -> World {
             expired: rng.gen_bool(0.25),
         })
         .collect();
-    World { unit_parent, users, roles, records, shares }
+    World { unit_parent, users, roles, records, shares, pools }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,6 +278,29 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
         }
         users.push(id);
     }
+    let now = now_ms();
+    let mut pools = Vec::new();
+    for (i, p) in w.pools.iter().enumerate() {
+        let id: i64 = sqlx::query(
+            "INSERT INTO pools (unit_id, name, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(units[p.unit])
+        .bind(format!("W{n}公海{i}"))
+        .bind(p.active as i64)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+        for u in &p.member_units {
+            sqlx::query("INSERT INTO pool_members (pool_id, unit_id) VALUES ($1, $2)").bind(id).bind(units[*u]).execute(&mut *tx).await.unwrap();
+        }
+        for u in &p.member_users {
+            sqlx::query("INSERT INTO pool_members (pool_id, user_id) VALUES ($1, $2)").bind(id).bind(users[*u]).execute(&mut *tx).await.unwrap();
+        }
+        pools.push(id);
+    }
     let mut records = Vec::new();
     for (i, r) in w.records.iter().enumerate() {
         let c = NewCustomer {
@@ -255,9 +315,12 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
             owner_id: r.owner.map(|o| users[o]),
             unit_id: units[r.unit],
         };
-        records.push(insert_customer_tx(&mut tx, &c, None).await.unwrap());
+        let id = insert_customer_tx(&mut tx, &c, None).await.unwrap();
+        if let Some(p) = r.pool {
+            sqlx::query("UPDATE customers SET pool_id = $2 WHERE id = $1").bind(id).bind(pools[p]).execute(&mut *tx).await.unwrap();
+        }
+        records.push(id);
     }
-    let now = now_ms();
     for s in &w.shares {
         let (user, unit) = match s.grantee {
             ModelGrantee::User(u) => (Some(users[u]), None),

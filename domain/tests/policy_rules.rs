@@ -75,7 +75,20 @@ on_both_engines!(demo_scopes_follow_the_org_tree, |t| {
         .map(|r| r.try_get("id").unwrap())
         .collect();
     assert!(!own.is_empty());
-    assert_eq!(customers::ids_where(&t.db, &rep, Action::Read).await.unwrap(), own, "a rep sees only their own");
+    let listed: Vec<i64> = customers::list_visible(&t.db, &rep, None, 500).await.unwrap().iter().map(|c| c.id).collect();
+    assert_eq!(listed, own, "a rep's list holds only their own customers");
+    // Through the policy they also read what waits in their branch's pool.
+    let pooled: Vec<i64> = sqlx::query("SELECT c.id FROM customers c JOIN pools p ON p.id = c.pool_id WHERE p.name = '北京公海' AND c.owner_id IS NULL ORDER BY c.id")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("id").unwrap())
+        .collect();
+    let mut readable = own.clone();
+    readable.extend(&pooled);
+    readable.sort_unstable();
+    assert_eq!(customers::ids_where(&t.db, &rep, Action::Read).await.unwrap(), readable);
     assert_eq!(customers::count_visible(&t.db, &rep).await.unwrap(), own.len() as i64);
 
     let beijing = ids_in_units(t, "北京分公司").await;
@@ -88,9 +101,11 @@ on_both_engines!(demo_scopes_follow_the_org_tree, |t| {
     assert_eq!(sh_sees, shanghai);
     assert!(sh_sees.iter().all(|id| !beijing.contains(id)), "Shanghai sees nothing of Beijing");
     let ceo = user(t, "ceo").await;
-    assert_eq!(customers::count_visible(&t.db, &ceo).await.unwrap(), 200, "head office sees all");
+    assert_eq!(customers::ids_where(&t.db, &ceo, Action::Read).await.unwrap().len(), 200, "head office sees all");
+    assert_eq!(customers::count_visible(&t.db, &ceo).await.unwrap(), 180, "of which 20 wait in the pools");
 
-    // Paging through the list gives the same set as the filter.
+    // Paging through the list gives the same set as the filter, less the pool.
+    let beijing: Vec<i64> = beijing.into_iter().filter(|id| !pooled.contains(id)).collect();
     let mut paged = Vec::new();
     let mut after = None;
     loop {
@@ -108,7 +123,7 @@ on_both_engines!(out_of_scope_actions_are_refused_and_change_nothing, |t| {
     demo::seed(&t.db).await.unwrap();
     let rep = user(t, "bj.sales1").await;
     let other = user(t, "sh.sales1").await;
-    let target = *customers::ids_where(&t.db, &other, Action::Read).await.unwrap().first().unwrap();
+    let target = customers::list_visible(&t.db, &other, None, 1).await.unwrap()[0].id;
     let before = snapshot(t).await;
 
     let changes = BTreeMap::from([("phone".to_string(), "13900000000".to_string())]);
@@ -141,7 +156,7 @@ on_both_engines!(out_of_scope_actions_are_refused_and_change_nothing, |t| {
         Err(DomainError::Forbidden)
     ));
     // A rep may not transfer even their own customer (no assign right).
-    let own = customers::ids_where(&t.db, &rep, Action::Read).await.unwrap()[0];
+    let own = customers::list_visible(&t.db, &rep, None, 1).await.unwrap()[0].id;
     assert!(matches!(
         sharing::transfer(&t.db, &rep, ObjectType::Customer, own, other.user_id, None).await,
         Err(DomainError::Forbidden)
@@ -153,7 +168,7 @@ on_both_engines!(shares_grant_until_they_expire_or_are_revoked, |t| {
     demo::seed(&t.db).await.unwrap();
     let owner = user(t, "sh.sales1").await;
     let rep = user(t, "bj.sales1").await;
-    let target = customers::ids_where(&t.db, &owner, Action::Read).await.unwrap()[0];
+    let target = customers::list_visible(&t.db, &owner, None, 1).await.unwrap()[0].id;
 
     // A read share to the rep: they can read, not update.
     let share = sharing::share(&t.db, &owner, ObjectType::Customer, target, Grantee::User(rep.user_id), ShareAccess::Read, None)
@@ -199,7 +214,7 @@ on_both_engines!(transfer_moves_owner_and_unit, |t| {
     let manager = user(t, "bj.manager").await;
     let from = user(t, "bj.sales1").await;
     let to = user(t, "bj.sales3").await;
-    let target = customers::ids_where(&t.db, &from, Action::Read).await.unwrap()[0];
+    let target = customers::list_visible(&t.db, &from, None, 1).await.unwrap()[0].id;
     sharing::transfer(&t.db, &manager, ObjectType::Customer, target, to.user_id, None).await.unwrap();
     let c = customers::get(&t.db, &manager, target).await.unwrap();
     assert_eq!(c.owner_id, Some(to.user_id));
@@ -233,7 +248,7 @@ on_both_engines!(hidden_fields_are_absent_and_read_only_fields_refuse_the_write,
     }
     // Rights apply from the next load of the actor (the next request).
     let rep_now = Actor::load(&t.db, rep.user_id).await.unwrap();
-    let id = customers::ids_where(&t.db, &rep_now, Action::Read).await.unwrap()[0];
+    let id = customers::list_visible(&t.db, &rep_now, None, 1).await.unwrap()[0].id;
     let one = serde_json::to_value(customers::get(&t.db, &rep_now, id).await.unwrap()).unwrap();
     assert!(one.get("phone").is_none(), "hidden in the detail: {one}");
     assert!(one.get("level").is_some(), "read-only stays readable");

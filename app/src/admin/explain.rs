@@ -12,6 +12,7 @@ use crate::i18n::{t, tr, use_lang};
 pub enum ReasonDto {
     Grant { scope: String, roles: Vec<String> },
     Share { id: i64, access: String },
+    Pool { id: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +41,7 @@ pub async fn explain_access(user_id: i64, record_id: i64) -> Result<Vec<ExplainL
                 .map(|r| match r {
                     Reason::Grant { scope, roles } => ReasonDto::Grant { scope: scope.as_str().into(), roles },
                     Reason::Share { share_id, access, .. } => ReasonDto::Share { id: share_id, access },
+                    Reason::Pool { pool_id } => ReasonDto::Pool { id: pool_id },
                 })
                 .collect(),
         })
@@ -102,6 +104,7 @@ pub fn ExplainPage() -> impl IntoView {
                                             ReasonDto::Share { id, access } => t(lang.get(), "admin.via_share")
                                                 .replace("{id}", &id.to_string())
                                                 .replace("{access}", access),
+                                            ReasonDto::Pool { id } => t(lang.get(), "admin.via_pool").replace("{id}", &id.to_string()),
                                         }).collect::<Vec<_>>().join("；")
                                     }}</td>
                                 </tr>

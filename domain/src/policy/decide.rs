@@ -16,6 +16,8 @@ use crate::roles::{Action, ObjectType, Scope};
 pub enum Reason {
     /// A role grant of this scope covers the record.
     Grant { scope: Scope, roles: Vec<String> },
+    /// The customer waits in a pool the user is a member of.
+    Pool { pool_id: i64 },
     /// A share covers the record.
     Share { share_id: i64, access: String, to_user: Option<i64>, to_unit: Option<i64>, expires_at: Option<i64> },
 }
@@ -133,17 +135,23 @@ pub async fn decide_on(
 ) -> DomainResult<Decision> {
     let table = table_of(object).ok_or(DomainError::NotFound)?;
     let sql = match table.table {
-        "customers" => "SELECT owner_id, unit_id FROM customers WHERE id = $1",
+        "customers" => "SELECT owner_id, unit_id, pool_id FROM customers WHERE id = $1",
         _ => return Err(DomainError::NotFound),
     };
     let row = sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await?.ok_or(DomainError::NotFound)?;
     let owner: Option<i64> = row.try_get("owner_id")?;
     let unit: i64 = row.try_get("unit_id")?;
+    let pool: Option<i64> = row.try_get("pool_id")?;
     let scope = actor.scope(object, action);
     let mut reasons = Vec::new();
     if scope_covers(conn, actor, scope, owner, unit).await? {
         let roles = roles_granting(conn, actor, object, action, scope).await?;
         reasons.push(Reason::Grant { scope, roles });
+    }
+    if let (Action::Read, ObjectType::Customer, Some(pool_id), None) = (action, object, pool, owner) {
+        if crate::pools::member_pools_on(conn, actor).await?.contains(&pool_id) {
+            reasons.push(Reason::Pool { pool_id });
+        }
     }
     if matches!(action, Action::Read | Action::Update) {
         let shares = sqlx::query(

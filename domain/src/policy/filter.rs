@@ -88,11 +88,25 @@ pub fn record_filter(actor: &Actor, object: ObjectType, action: Action, alias: &
         Some(access) => {
             let user = p.user(actor.user_id);
             let now = p.now(now);
+            // Customers waiting in a pool are visible to the pool's members.
+            let pool = if object == ObjectType::Customer && action == Action::Read {
+                format!(
+                    " OR ({alias}.pool_id IS NOT NULL AND {alias}.owner_id IS NULL AND {alias}.pool_id IN (\
+                       SELECT p.id FROM pools p WHERE p.active = 1 AND p.unit_id IN (\
+                         SELECT c3.ancestor_id FROM org_unit_closure c3 WHERE c3.descendant_id IN {units}) \
+                       UNION SELECT pm.pool_id FROM pool_members pm JOIN pools p2 ON p2.id = pm.pool_id WHERE p2.active = 1 \
+                         AND (pm.user_id = {user} OR pm.unit_id IN (\
+                           SELECT c4.ancestor_id FROM org_unit_closure c4 WHERE c4.descendant_id IN {units}))))",
+                    units = my_units(&user),
+                )
+            } else {
+                String::new()
+            };
             format!(
                 "({by_scope} OR EXISTS (SELECT 1 FROM shares sh WHERE sh.object = '{object}' AND sh.record_id = {alias}.id{access} \
                    AND (sh.expires_at IS NULL OR sh.expires_at > {now}) \
                    AND (sh.grantee_user_id = {user} OR sh.grantee_unit_id IN (\
-                        SELECT c2.ancestor_id FROM org_unit_closure c2 WHERE c2.descendant_id IN {units}))))",
+                        SELECT c2.ancestor_id FROM org_unit_closure c2 WHERE c2.descendant_id IN {units}))){pool})",
                 object = object.as_str(),
                 units = my_units(&user),
             )
