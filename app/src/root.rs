@@ -7,7 +7,7 @@ use crate::admin::{audit::AuditPage, explain::ExplainPage, org::OrgPage, roles::
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
 use crate::layout::AppLayout;
-use crate::pages::{area::{AreaPage, Guarded}, customers::CustomersPage, customer_detail::CustomerDetailPage, dashboard::Dashboard, login::LoginPage, not_found::NotFound};
+use crate::pages::{area::{AreaPage, Guarded}, customers::CustomersPage, customer_detail::CustomerDetailPage, pools::PoolsPage, dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view=Dashboard/>
                     <Route path=path!("customers") view=|| view! { <Guarded area=Area::Customers><CustomersPage/></Guarded> }/>
+                    <Route path=path!("pools") view=|| view! { <Guarded area=Area::Customers><PoolsPage/></Guarded> }/>
                     <Route path=path!("customers/:id") view=|| view! { <Guarded area=Area::Customers><CustomerDetailPage/></Guarded> }/>
                     <Route path=path!("leads") view=|| view! { <AreaPage area=Area::Leads/> }/>
                     <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>

@@ -151,7 +151,7 @@ test('every page hydrates without errors in the browser console', async () => {
   page.on('pageerror', (e) => errors.push(e.message));
   await signIn(page, server.base, 'admin');
   await page.waitForURL(`${server.base}/`);
-  for (const path of ['/', '/customers', '/customers/1', '/leads', '/opportunities', '/contracts', '/approvals', '/tasks', '/reports',
+  for (const path of ['/', '/customers', '/customers/1', '/pools', '/leads', '/opportunities', '/contracts', '/approvals', '/tasks', '/reports',
     '/admin', '/admin/users', '/admin/roles', '/admin/explain', '/admin/audit']) {
     await page.goto(`${server.base}${path}`);
     await hydrated(page);

@@ -280,7 +280,7 @@ on_both_engines!(hidden_fields_never_leave_the_server, |t| {
     let manager = s.session("bj.manager").await;
     let page: serde_json::Value = s.call("/api/customers/list", Some(&manager)).await.json().await.unwrap();
     assert!(page["rows"][0]["phone"].is_string());
-    assert_eq!(page["total"], 100);
+    assert_eq!(page["total"], 90, "held Beijing customers; ten more wait in the pool");
 });
 
 on_both_engines!(admin_functions_refuse_non_administrators_and_change_nothing, |t| {

@@ -29,6 +29,8 @@ pub struct CustomerDetail {
     pub unit_name: String,
     pub can_share: bool,
     pub can_assign: bool,
+    /// Owner or assigner of a held customer: may return it to the pool.
+    pub can_release: bool,
     pub shares: Vec<ShareDto>,
 }
 
@@ -67,6 +69,7 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
         unit_name: c.unit_name,
         can_share: rights.share,
         can_assign: rights.assign,
+        can_release: c.owner_id.is_some() && (c.owner_id == Some(actor.user_id) || rights.assign),
         shares: shares
             .into_iter()
             .map(|s| ShareDto {
@@ -132,8 +135,10 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let share = ServerAction::<ShareCustomer>::new();
     let unshare = ServerAction::<RevokeShare>::new();
     let transfer = ServerAction::<TransferCustomer>::new();
+    let release = ServerAction::<crate::pages::pools::ReleaseCustomer>::new();
+    let reason = RwSignal::new(String::new());
     let customer = Resource::new(
-        move || (id(), share.version().get(), unshare.version().get(), transfer.version().get()),
+        move || (id(), share.version().get(), unshare.version().get(), transfer.version().get(), release.version().get()),
         |(id, ..)| get_customer(id),
     );
     let people = Resource::new(|| (), |_| directory());
@@ -142,7 +147,11 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let until = RwSignal::new(String::new());
     let new_owner = RwSignal::new(String::new());
     let last_error = Signal::derive(move || {
-        error_of(share.value()).get().or_else(|| error_of(unshare.value()).get()).or_else(|| error_of(transfer.value()).get())
+        error_of(share.value())
+            .get()
+            .or_else(|| error_of(unshare.value()).get())
+            .or_else(|| error_of(transfer.value()).get())
+            .or_else(|| error_of(release.value()).get())
     });
 
     view! {
@@ -160,7 +169,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                     };
                     let dir = people.await.unwrap_or(DirectoryDto { users: vec![], units: vec![] });
                     let cid = c.id;
-                    let (can_share, can_assign) = (c.can_share, c.can_assign);
+                    let (can_share, can_assign, can_release) = (c.can_share, c.can_assign, c.can_release);
                     let owner_choices = dir.users.clone();
                     view! {
                         <h1 data-testid="customer-name">{c.name.clone()}</h1>
@@ -228,6 +237,18 @@ pub fn CustomerDetailPage() -> impl IntoView {
                                     <input type="date" bind:value=until data-testid="share-until"/>
                                 </label>
                                 <button type="submit" class="primary" data-testid="share-submit">{tr("share.add")}</button>
+                            </form>
+                        </Show>
+                        <Show when=move || can_release>
+                            <form class="inline-form" data-testid="release-form" on:submit=move |ev| {
+                                ev.prevent_default();
+                                release.dispatch(crate::pages::pools::ReleaseCustomer { id: cid, reason: reason.get_untracked() });
+                            }>
+                                <label>
+                                    <span>{tr("pool.reason")}</span>
+                                    <input bind:value=reason required data-testid="release-reason"/>
+                                </label>
+                                <button type="submit" class="secondary" data-testid="release-submit">{tr("pool.release")}</button>
                             </form>
                         </Show>
                         <Show when=move || can_assign>

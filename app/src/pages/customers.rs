@@ -39,23 +39,21 @@ pub async fn list_customers(after: Option<i64>) -> Result<CustomerPage, AppError
     let views = domain::customers::list_visible(&st.db, &actor, after, PAGE_SIZE).await.map_err(domain_err)?;
     let total = domain::customers::count_visible(&st.db, &actor).await.map_err(domain_err)?;
     let next_after = if views.len() as i64 == PAGE_SIZE { views.last().map(|v| v.id) } else { None };
-    Ok(CustomerPage {
-        rows: views
-            .into_iter()
-            .map(|v| CustomerRow {
-                id: v.id,
-                name: v.name,
-                city: v.city,
-                level: v.level,
-                industry: v.industry,
-                phone: v.phone,
-                owner_name: v.owner_name,
-                unit_name: v.unit_name,
-            })
-            .collect(),
-        total,
-        next_after,
-    })
+    Ok(CustomerPage { rows: views.into_iter().map(row_of).collect(), total, next_after })
+}
+
+#[cfg(feature = "ssr")]
+pub fn row_of(v: domain::customers::CustomerView) -> CustomerRow {
+    CustomerRow {
+        id: v.id,
+        name: v.name,
+        city: v.city,
+        level: v.level,
+        industry: v.industry,
+        phone: v.phone,
+        owner_name: v.owner_name,
+        unit_name: v.unit_name,
+    }
 }
 
 #[component]
@@ -77,7 +75,10 @@ pub fn CustomersPage() -> impl IntoView {
 
     view! {
         <section class="customers">
-            <h1>{tr("cust.title")}</h1>
+            <div class="page-head">
+                <h1>{tr("cust.title")}</h1>
+                <leptos_router::components::A href="/pools" attr:class="button secondary" attr:data-testid="to-pools">{tr("pool.title")}</leptos_router::components::A>
+            </div>
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match first.await {

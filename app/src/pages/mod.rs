@@ -4,3 +4,4 @@ pub mod customers;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod pools;
