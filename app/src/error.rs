@@ -35,6 +35,8 @@ pub enum AppError {
     Conflict(String),
     #[error("server error")]
     Internal,
+    #[error("bad request: {0}")]
+    BadRequest(String),
     #[error("request failed: {0}")]
     Transport(String),
 }
@@ -43,7 +45,14 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        let err = match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(m),
+            other => AppError::Transport(other.to_string()),
+        };
+        // On the server, input that cannot be decoded answers 400 (the function never ran).
+        #[cfg(feature = "ssr")]
+        let err = crate::server::fail(err);
+        err
     }
 }
 
@@ -72,6 +81,7 @@ impl AppError {
             AppError::Conflict(code) if code == "no_pool" => t(lang, "err.no_pool").into(),
             AppError::Conflict(_) => t(lang, "err.conflict").into(),
             AppError::Internal => t(lang, "err.internal").into(),
+            AppError::BadRequest(_) => t(lang, "err.bad_request").into(),
             AppError::Transport(_) => t(lang, "err.transport").into(),
         }
     }
@@ -87,6 +97,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::ReadOnlyField(_) => 422,
             AppError::UnitNotEmpty { .. } => 409,
             AppError::Conflict(_) | AppError::AlreadyClaimed { .. } | AppError::LimitReached { .. } | AppError::CoolingDown { .. } => 409,
+            AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

@@ -115,6 +115,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("err.not_found", "找不到该内容。", "Not found."),
     ("err.conflict", "操作与现有数据冲突。", "This conflicts with existing data."),
     ("err.internal", "服务器出错了，请稍后再试。", "Something went wrong on the server. Please try again."),
+    ("err.bad_request", "请求格式不正确。", "The request was malformed."),
     ("err.transport", "网络请求失败，请检查网络后重试。", "The request failed. Check your connection and try again."),
     ("err.read_only_field", "字段“{field}”为只读，修改未保存。", "The field “{field}” is read-only; nothing was saved."),
     ("err.unit_not_empty", "无法停用：该组织仍有 {users} 名在职用户、{records} 条记录和 {units} 个启用的下级组织。", "Cannot deactivate: the unit still has {users} active users, {records} records and {units} active sub-units."),

@@ -297,10 +297,16 @@ on_both_engines!(admin_functions_refuse_non_administrators_and_change_nothing, |
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    for path in ["/api/admin/units", "/api/admin/users", "/api/admin/roles", "/api/admin/choices", "/api/admin/audit"] {
-        let res = s.client.post(s.url(path)).header(COOKIE, &manager).form(&[("entity", "")]).send().await.unwrap();
+    for path in ["/api/admin/units", "/api/admin/users", "/api/admin/roles", "/api/admin/choices"] {
+        let res = s.client.post(s.url(path)).header(COOKIE, &manager).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
     }
+    let filter = serde_json::json!({"filter": {"entity": "", "actor": "", "since": "", "until": "", "before_id": null}});
+    let res = s.client.post(s.url("/api/admin/audit")).header(COOKIE, &manager).json(&filter).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Input that cannot be decoded is a bad request, and the function never runs.
+    let res = s.client.post(s.url("/api/admin/audit")).header(COOKIE, &manager).form(&[("entity", "")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let units_after: i64 = sqlx::query("SELECT COUNT(*) AS n FROM org_units").fetch_one(t.db.pool()).await.unwrap().try_get("n").unwrap();
     assert_eq!(units_before, units_after);
     // The administrator may.
