@@ -26,6 +26,8 @@ pub enum DomainError {
     LimitReached { what: &'static str, limit: i64 },
     #[error("the previous owner may claim again after {until_ms}")]
     CoolingDown { until_ms: i64 },
+    #[error("a customer with this name or phone exists; ask {ask}")]
+    Duplicate { visible_id: Option<i64>, ask: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database error: {0}")]

@@ -2,6 +2,7 @@
 //! No Leptos here; everything that decides something lives in this crate.
 
 pub mod accounts;
+pub mod activity;
 pub mod audit;
 pub mod areas;
 pub mod clock;
