@@ -25,6 +25,8 @@ pub enum AppError {
     ReadOnlyField(String),
     #[error("unit not empty")]
     UnitNotEmpty { users: i64, records: i64, units: i64 },
+    #[error("duplicate")]
+    Duplicate { visible_id: Option<i64>, ask: String },
     #[error("already claimed")]
     AlreadyClaimed { by: String },
     #[error("limit reached")]
@@ -73,6 +75,7 @@ impl AppError {
                 .replace("{users}", &users.to_string())
                 .replace("{records}", &records.to_string())
                 .replace("{units}", &units.to_string()),
+            AppError::Duplicate { ask, .. } => t(lang, "err.duplicate").replace("{ask}", ask),
             AppError::AlreadyClaimed { by } => t(lang, "err.already_claimed").replace("{by}", by),
             AppError::LimitReached { what, limit } => t(lang, if what == "held" { "err.limit_held" } else { "err.limit_daily" })
                 .replace("{limit}", &limit.to_string()),
@@ -96,7 +99,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid { .. } | AppError::ReadOnlyField(_) => 422,
             AppError::UnitNotEmpty { .. } => 409,
-            AppError::Conflict(_) | AppError::AlreadyClaimed { .. } | AppError::LimitReached { .. } | AppError::CoolingDown { .. } => 409,
+            AppError::Conflict(_) | AppError::Duplicate { .. } | AppError::AlreadyClaimed { .. } | AppError::LimitReached { .. } | AppError::CoolingDown { .. } => 409,
             AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -117,6 +120,8 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "display_name" => t(lang, "field.display_name"),
         "head" => t(lang, "admin.head"),
         "reason" => t(lang, "pool.reason"),
+        "note" => t(lang, "fu.note"),
+        "kind" => t(lang, "admin.kind"),
         _ => "",
     };
     let code_text = match code {
@@ -153,6 +158,7 @@ impl From<domain::DomainError> for AppError {
             D::Conflict(code) => AppError::Conflict(code),
             D::ReadOnlyField(field) => AppError::ReadOnlyField(field),
             D::AlreadyClaimed { by } => AppError::AlreadyClaimed { by },
+            D::Duplicate { visible_id, ask } => AppError::Duplicate { visible_id, ask },
             D::LimitReached { what, limit } => AppError::LimitReached { what: what.into(), limit },
             D::CoolingDown { until_ms } => AppError::CoolingDown { until_ms },
             D::UnitNotEmpty { users, records, units } => AppError::UnitNotEmpty { users, records, units },

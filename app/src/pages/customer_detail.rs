@@ -27,6 +27,7 @@ pub struct CustomerDetail {
     pub fields: Vec<(String, String)>,
     pub owner_name: Option<String>,
     pub unit_name: String,
+    pub can_update: bool,
     pub can_share: bool,
     pub can_assign: bool,
     /// Owner or assigner of a held customer: may return it to the pool.
@@ -40,14 +41,15 @@ pub struct DirectoryDto {
     pub units: Vec<(i64, String)>,
 }
 
-#[server(endpoint = "customers/get")]
-pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
-    use crate::server::{actor, domain_err};
+/// The customer as the actor may see it. Takes the state and actor read at the start of the
+/// request: no request context is needed after the first await.
+#[cfg(feature = "ssr")]
+async fn detail_of(st: &crate::server::AppState, actor: &domain::policy::Actor, id: i64) -> Result<CustomerDetail, AppError> {
+    use crate::server::domain_err;
     use domain::roles::ObjectType;
-    let (st, actor) = actor().await?;
-    let c = domain::customers::get(&st.db, &actor, id).await.map_err(domain_err)?;
-    let rights = domain::policy::rights_on(&st.db, &actor, ObjectType::Customer, id).await.map_err(domain_err)?;
-    let shares = domain::sharing::list(&st.db, &actor, ObjectType::Customer, id).await.map_err(domain_err)?;
+    let c = domain::customers::get(&st.db, actor, id).await.map_err(domain_err)?;
+    let rights = domain::policy::rights_on(&st.db, actor, ObjectType::Customer, id).await.map_err(domain_err)?;
+    let shares = domain::sharing::list(&st.db, actor, ObjectType::Customer, id).await.map_err(domain_err)?;
     let fields = [
         ("cust.level", c.level),
         ("cust.industry", c.industry),
@@ -67,6 +69,7 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
         fields,
         owner_name: c.owner_name,
         unit_name: c.unit_name,
+        can_update: rights.update,
         can_share: rights.share,
         can_assign: rights.assign,
         can_release: c.owner_id.is_some() && (c.owner_id == Some(actor.user_id) || rights.assign),
@@ -81,6 +84,22 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
             })
             .collect(),
     })
+}
+
+#[server(endpoint = "customers/get")]
+pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
+    let (st, actor) = crate::server::actor().await?;
+    detail_of(&st, &actor, id).await
+}
+
+#[server(endpoint = "customers/page")]
+pub async fn customer_page(id: i64) -> Result<(CustomerDetail, crate::pages::activity::Activity, DirectoryDto), AppError> {
+    use crate::server::domain_err;
+    let (st, actor) = crate::server::actor().await?;
+    let detail = detail_of(&st, &actor, id).await?;
+    let activity = crate::pages::activity::activity_of(&st, &actor, id).await?;
+    let d = domain::org::directory(&st.db).await.map_err(domain_err)?;
+    Ok((detail, activity, DirectoryDto { users: d.users, units: d.units }))
 }
 
 #[server(endpoint = "directory")]
@@ -131,17 +150,21 @@ pub async fn transfer_customer(id: i64, owner: i64) -> Result<(), AppError> {
 pub fn CustomerDetailPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    // Read once: a new customer address renders a new page (the source must not flip during
+    // server rendering, or the page renders twice and hydration disagrees).
+    let id = params.with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let share = ServerAction::<ShareCustomer>::new();
     let unshare = ServerAction::<RevokeShare>::new();
     let transfer = ServerAction::<TransferCustomer>::new();
     let release = ServerAction::<crate::pages::pools::ReleaseCustomer>::new();
+    let add_contact = ServerAction::<crate::pages::activity::AddContact>::new();
+    let follow = ServerAction::<crate::pages::activity::LogFollowUp>::new();
     let reason = RwSignal::new(String::new());
-    let customer = Resource::new(
-        move || (id(), share.version().get(), unshare.version().get(), transfer.version().get(), release.version().get()),
-        |(id, ..)| get_customer(id),
-    );
-    let people = Resource::new(|| (), |_| directory());
+    let versions = move || {
+        [share.version().get(), unshare.version().get(), transfer.version().get(), release.version().get(), add_contact.version().get(), follow.version().get()]
+    };
+    // The customer and its activity in one call, so the page loads and hydrates from one resource.
+    let customer = Resource::new(versions, move |_| customer_page(id));
     let grantee = RwSignal::new(String::new());
     let access = RwSignal::new("read".to_string());
     let until = RwSignal::new(String::new());
@@ -152,14 +175,16 @@ pub fn CustomerDetailPage() -> impl IntoView {
             .or_else(|| error_of(unshare.value()).get())
             .or_else(|| error_of(transfer.value()).get())
             .or_else(|| error_of(release.value()).get())
+            .or_else(|| error_of(add_contact.value()).get())
+            .or_else(|| error_of(follow.value()).get())
     });
 
     view! {
         <section class="customer-detail">
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    let c = match customer.await {
-                        Ok(c) => c,
+                    let (c, activity, dir) = match customer.await {
+                        Ok(pair) => pair,
                         Err(e) => return view! {
                             <div class="forbidden" data-testid="customer-missing">
                                 <h1>{tr("notfound.title")}</h1>
@@ -167,7 +192,6 @@ pub fn CustomerDetailPage() -> impl IntoView {
                             </div>
                         }.into_any(),
                     };
-                    let dir = people.await.unwrap_or(DirectoryDto { users: vec![], units: vec![] });
                     let cid = c.id;
                     let (can_share, can_assign, can_release) = (c.can_share, c.can_assign, c.can_release);
                     let owner_choices = dir.users.clone();
@@ -187,6 +211,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                             }).collect_view()}
                         </dl>
                         <ActionError error=last_error/>
+                        <crate::pages::activity::CustomerActivity id=cid can_update=c.can_update activity add=add_contact follow/>
                         <h2>{tr("share.title")}</h2>
                         <ul class="shares" data-testid="shares">
                             {c.shares.iter().map(|s| {

@@ -79,6 +79,7 @@ pub fn CustomersPage() -> impl IntoView {
                 <h1>{tr("cust.title")}</h1>
                 <leptos_router::components::A href="/pools" attr:class="button secondary" attr:data-testid="to-pools">{tr("pool.title")}</leptos_router::components::A>
             </div>
+            <crate::pages::activity::NewCustomer/>
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match first.await {

@@ -1,3 +1,4 @@
+pub mod activity;
 pub mod area;
 pub mod customer_detail;
 pub mod customers;

@@ -1,0 +1,72 @@
+// Customers in a real browser, desktop and phone: create one, log a follow-up, see it on the
+// customer's page; a duplicate is refused with whom to ask.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, hydrated } from './support.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const [label, login, options] of [
+  ['desktop', 'bj.sales1', { viewport: { width: 1280, height: 900 } }],
+  ['phone', 'sh.sales2', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+]) {
+  test(`create a customer, log a follow-up and see it on the customer page (${label})`, async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', ...options });
+    const page = await ctx.newPage();
+    await signIn(page, server.base, login);
+    await page.waitForURL(`${server.base}/`);
+    await page.goto(`${server.base}/customers`);
+    await hydrated(page);
+    await page.click('[data-testid=new-customer] summary');
+    const name = `测试客户${label}有限公司`;
+    await page.fill('[data-testid=nc-name]', name);
+    await page.fill('[data-testid=nc-phone]', label === 'phone' ? '137 0000 0002' : '137 0000 0001');
+    await page.fill('[data-testid=nc-city]', '北京');
+    await page.click('[data-testid=nc-submit]');
+    await page.waitForURL(/\/customers\/\d+$/);
+    await page.locator('[data-testid=customer-name]').waitFor();
+    assert.equal(await page.locator('[data-testid=customer-name]').innerText(), name);
+
+    await page.fill('[data-testid=fu-note]', '电话沟通需求，下周拜访');
+    await page.click('[data-testid=fu-submit]');
+    const first = page.locator('[data-testid=timeline] li').first();
+    await page.waitForFunction(() => document.querySelector('[data-testid=timeline] li')?.dataset.kind === 'follow_up:call');
+    assert.match(await first.innerText(), /电话沟通需求，下周拜访/);
+    // Reloaded, it is still there, under the creation.
+    await page.reload();
+    await page.locator('[data-testid=timeline] li[data-kind="follow_up:call"]').waitFor();
+    await page.locator('[data-testid=timeline] li[data-kind=create]').waitFor();
+    if (label === 'phone') {
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
+    }
+    await ctx.close();
+  });
+}
+
+test('a duplicate in another branch is refused, naming whom to ask and nothing more', async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await signIn(page, server.base, 'sh.sales1');
+  await page.waitForURL(`${server.base}/`);
+  await page.goto(`${server.base}/customers`);
+  await hydrated(page);
+  await page.click('[data-testid=new-customer] summary');
+  await page.fill('[data-testid=nc-name]', '测试客户desktop有限公司');
+  await page.click('[data-testid=nc-submit]');
+  const error = page.locator('[data-testid=action-error]');
+  await error.waitFor();
+  assert.equal(await error.innerText(), '集团内已有同名或同电话的客户，请联系 张伟（北京销售一组）。');
+  assert.equal(await page.locator('[data-testid=open-existing]').count(), 0, 'no way into a record they may not read');
+  await ctx.close();
+});
