@@ -1,4 +1,5 @@
-//! Background jobs of one server instance.
+//! Background jobs of one server instance: purging dead sessions and recycling pool customers.
+//! Both are idempotent, so several instances running them against one database is harmless.
 
 use std::time::Duration;
 
@@ -14,6 +15,13 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+            match domain::pools::recycle(&state.db, domain::clock::now_ms()).await {
+                Ok(r) if !r.recycled.is_empty() || !r.reminded.is_empty() => {
+                    tracing::info!(recycled = r.recycled.len(), reminded = r.reminded.len(), "pool recycling ran")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "pool recycling failed"),
             }
         }
     })
