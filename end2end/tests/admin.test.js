@@ -1,41 +1,20 @@
 // Administration in a real browser: an administrator creates a unit, moves a branch under it
 // after previewing the impact, creates a user there with a role; that user signs in and sees
 // exactly the customers the role allows.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, hydrated } from './support.js';
+import { suite, signIn, hydrated, chooseByText } from './support.js';
 
-let server;
-let browser;
+const env = suite();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** Picks the option of a <select> whose text contains `text`. */
-async function chooseByText(page, selector, text) {
-  const value = await page.$eval(
-    selector,
-    (el, t) => [...el.options].find((o) => o.textContent.includes(t))?.value,
-    text,
-  );
-  assert.ok(value, `an option containing ${text} in ${selector}`);
-  await page.selectOption(selector, value);
-}
 
 test('a new unit and user get exactly the access their role allows', async () => {
-  const adminCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const adminCtx = await env.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const admin = await adminCtx.newPage();
-  await signIn(admin, server.base, 'admin');
-  await admin.waitForURL(`${server.base}/`);
+  await signIn(admin, env.server.base, 'admin');
+  await admin.waitForURL(`${env.server.base}/`);
   await admin.click('[data-testid=sidebar] [data-area=admin]');
-  await admin.waitForURL(`${server.base}/admin`);
+  await admin.waitForURL(`${env.server.base}/admin`);
   await hydrated(admin);
 
   // A new unit under the head office.
@@ -59,7 +38,7 @@ test('a new unit and user get exactly the access their role allows', async () =>
 
   // A user in the new unit with the branch manager role.
   await admin.click('[data-testid=tab-users]');
-  await admin.waitForURL(`${server.base}/admin/users`);
+  await admin.waitForURL(`${env.server.base}/admin/users`);
   await admin.locator('[data-testid=new-user]').waitFor();
   await admin.fill('[data-testid=user-login]', 'hb.manager');
   await admin.fill('[data-testid=user-name]', '华北经理');
@@ -85,14 +64,14 @@ test('a new unit and user get exactly the access their role allows', async () =>
   await adminCtx.close();
 
   // The new user sees all of Beijing (now below their unit) and nothing else.
-  const userCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const userCtx = await env.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const page = await userCtx.newPage();
-  await signIn(page, server.base, 'hb.manager', 'north-china-1');
-  await page.waitForURL(`${server.base}/`);
+  await signIn(page, env.server.base, 'hb.manager', 'north-china-1');
+  await page.waitForURL(`${env.server.base}/`);
   await hydrated(page);
   assert.equal(await page.locator('[data-testid=sidebar] [data-area=admin]').count(), 0);
   await page.click('[data-testid=sidebar] [data-area=customers]');
-  await page.waitForURL(`${server.base}/customers`);
+  await page.waitForURL(`${env.server.base}/customers`);
   const count = page.locator('[data-testid=customer-count]');
   await count.waitFor();
   assert.equal(await count.innerText(), '共 90 个客户', 'all held Beijing customers (ten more wait in the pool)');
@@ -101,17 +80,17 @@ test('a new unit and user get exactly the access their role allows', async () =>
   const cities = await page.$$eval('[data-testid=customer-city]', (cells) => [...new Set(cells.map((c) => c.textContent))]);
   assert.deepEqual(cities, ['北京']);
   // The admin pages stay closed, even by address.
-  await page.goto(`${server.base}/admin`);
+  await page.goto(`${env.server.base}/admin`);
   await page.locator('[data-testid=forbidden]').waitFor();
   await userCtx.close();
 });
 
 test('a sales rep sees only their own customers, on a phone as cards', async () => {
-  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const ctx = await env.browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await ctx.newPage();
-  await signIn(page, server.base, 'sh.sales2');
-  await page.waitForURL(`${server.base}/`);
-  await page.goto(`${server.base}/customers`);
+  await signIn(page, env.server.base, 'sh.sales2');
+  await page.waitForURL(`${env.server.base}/`);
+  await page.goto(`${env.server.base}/customers`);
   await hydrated(page);
   const rows = page.locator('[data-testid=customer-row]');
   await rows.first().waitFor();
@@ -126,18 +105,18 @@ test('a sales rep sees only their own customers, on a phone as cards', async () 
 });
 
 test('a role edit is previewed, saved, and applies on the next request', async () => {
-  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const ctx = await env.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const rep = await ctx.newPage();
-  await signIn(rep, server.base, 'bj.sales1');
-  await rep.waitForURL(`${server.base}/`);
-  await rep.goto(`${server.base}/customers`);
+  await signIn(rep, env.server.base, 'bj.sales1');
+  await rep.waitForURL(`${env.server.base}/`);
+  await rep.goto(`${env.server.base}/customers`);
   const before = Number((await rep.locator('[data-testid=customer-count]').innerText()).match(/\d+/)[0]);
 
-  const adminCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const adminCtx = await env.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const admin = await adminCtx.newPage();
-  await signIn(admin, server.base, 'admin');
-  await admin.waitForURL(`${server.base}/`);
-  await admin.goto(`${server.base}/admin/roles`);
+  await signIn(admin, env.server.base, 'admin');
+  await admin.waitForURL(`${env.server.base}/`);
+  await admin.goto(`${env.server.base}/admin/roles`);
   await hydrated(admin);
   await admin.click('[data-testid=role-list] button[data-role=销售代表]');
   const cell = admin.locator('select[data-cell="customer.read"]');

@@ -1,32 +1,21 @@
 // Customers in a real browser, desktop and phone: create one, log a follow-up, see it on the
 // customer's page; a duplicate is refused with whom to ask.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, hydrated } from './support.js';
+import { suite, signIn, hydrated, chooseByText } from './support.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = suite();
 
 for (const [label, login, options] of [
   ['desktop', 'bj.sales1', { viewport: { width: 1280, height: 900 } }],
   ['phone', 'sh.sales2', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
 ]) {
   test(`create a customer, log a follow-up and see it on the customer page (${label})`, async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', ...options });
+    const ctx = await env.browser.newContext({ locale: 'zh-CN', ...options });
     const page = await ctx.newPage();
-    await signIn(page, server.base, login);
-    await page.waitForURL(`${server.base}/`);
-    await page.goto(`${server.base}/customers`);
+    await signIn(page, env.server.base, login);
+    await page.waitForURL(`${env.server.base}/`);
+    await page.goto(`${env.server.base}/customers`);
     await hydrated(page);
     await page.click('[data-testid=new-customer] summary');
     const name = `测试客户${label}有限公司`;
@@ -55,11 +44,11 @@ for (const [label, login, options] of [
 }
 
 test('a duplicate in another branch is refused, naming whom to ask and nothing more', async () => {
-  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const ctx = await env.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
-  await signIn(page, server.base, 'sh.sales1');
-  await page.waitForURL(`${server.base}/`);
-  await page.goto(`${server.base}/customers`);
+  await signIn(page, env.server.base, 'sh.sales1');
+  await page.waitForURL(`${env.server.base}/`);
+  await page.goto(`${env.server.base}/customers`);
   await hydrated(page);
   await page.click('[data-testid=new-customer] summary');
   await page.fill('[data-testid=nc-name]', '测试客户desktop有限公司');

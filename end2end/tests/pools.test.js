@@ -1,28 +1,17 @@
 // The customer pool in a real browser, on a desktop and on a phone: claiming, and a user without
 // the right to own customers sees no claim button and a forged claim is refused.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, hydrated } from './support.js';
+import { suite, signIn, hydrated, chooseByText } from './support.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = suite();
 
 async function poolPage(login, options) {
-  const ctx = await browser.newContext({ locale: 'zh-CN', ...options });
+  const ctx = await env.browser.newContext({ locale: 'zh-CN', ...options });
   const page = await ctx.newPage();
-  await signIn(page, server.base, login);
-  await page.waitForURL(`${server.base}/`);
-  await page.goto(`${server.base}/pools`);
+  await signIn(page, env.server.base, login);
+  await page.waitForURL(`${env.server.base}/`);
+  await page.goto(`${env.server.base}/pools`);
   await hydrated(page);
   await page.locator('[data-testid=pool-row]').first().waitFor();
   return { ctx, page };
@@ -43,7 +32,7 @@ for (const [label, login, options] of [
     await page.locator('[data-testid=claimed]').waitFor();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=pool-row]').length === n, before - 1);
     // It is theirs now.
-    await page.goto(`${server.base}/customers`);
+    await page.goto(`${env.server.base}/customers`);
     await page.locator('[data-testid=customer-list]').waitFor();
     assert.ok((await page.locator('[data-testid=customer-list]').innerText()).includes(name.replace(/^.*：/, '').trim()));
     if (label === 'phone') {

@@ -1,39 +1,23 @@
 // Sharing and transfer in a real browser: an owner shares a customer with a colleague in another
 // branch, who then sees it; revoking takes it away again; a manager transfers a customer.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, hydrated } from './support.js';
+import { suite, signIn, hydrated, chooseByText } from './support.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = suite();
 
 async function signedIn(login) {
-  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const ctx = await env.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
-  await signIn(page, server.base, login);
-  await page.waitForURL(`${server.base}/`);
+  await signIn(page, env.server.base, login);
+  await page.waitForURL(`${env.server.base}/`);
   return { ctx, page };
 }
 
-async function chooseByText(page, selector, text) {
-  const value = await page.$eval(selector, (el, t) => [...el.options].find((o) => o.textContent.includes(t))?.value, text);
-  assert.ok(value, `an option containing ${text}`);
-  await page.selectOption(selector, value);
-}
 
 test('a shared customer is visible to the grantee until the share is revoked', async () => {
   const owner = await signedIn('sh.sales1');
-  await owner.page.goto(`${server.base}/customers`);
+  await owner.page.goto(`${env.server.base}/customers`);
   await hydrated(owner.page);
   const first = owner.page.locator('[data-testid=customer-row] td.name a').first();
   const name = await first.innerText();
@@ -70,7 +54,7 @@ test('a shared customer is visible to the grantee until the share is revoked', a
 
 test('a branch manager transfers a customer to another rep', async () => {
   const manager = await signedIn('bj.manager');
-  await manager.page.goto(`${server.base}/customers`);
+  await manager.page.goto(`${env.server.base}/customers`);
   await hydrated(manager.page);
   await manager.page.locator('[data-testid=customer-row] td.name a').first().click();
   await manager.page.locator('[data-testid=transfer-form]').waitFor();

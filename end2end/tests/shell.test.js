@@ -1,32 +1,21 @@
 // The foundation in a real browser: sign in, the shell, errors, sign out, redirects, language,
 // and the phone layout.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, hydrated } from './support.js';
+import { suite, signIn, hydrated, chooseByText } from './support.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = suite();
 
 async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  const context = await env.browser.newContext({ locale: 'zh-CN', ...options });
   const page = await context.newPage();
   return { context, page };
 }
 
 test('a demo user signs in and sees the shell with their name, unit and allowed entries', async () => {
   const { context, page } = await newPage({ viewport: { width: 1280, height: 800 } });
-  await signIn(page, server.base, 'bj.sales1');
-  await page.waitForURL(`${server.base}/`);
+  await signIn(page, env.server.base, 'bj.sales1');
+  await page.waitForURL(`${env.server.base}/`);
   await hydrated(page);
   const who = page.locator('[data-testid=who]');
   await who.waitFor();
@@ -39,22 +28,22 @@ test('a demo user signs in and sees the shell with their name, unit and allowed 
   assert.equal(await page.locator('[data-testid=bottom-nav]').isVisible(), false);
   // Client-side navigation inside the shell.
   await sidebar.locator('[data-area=customers]').click();
-  await page.waitForURL(`${server.base}/customers`);
+  await page.waitForURL(`${env.server.base}/customers`);
   await page.locator('[data-testid=customer-list]').waitFor();
   await context.close();
 });
 
 test('the administrator sees the admin entry', async () => {
   const { context, page } = await newPage();
-  await signIn(page, server.base, 'admin');
-  await page.waitForURL(`${server.base}/`);
+  await signIn(page, env.server.base, 'admin');
+  await page.waitForURL(`${env.server.base}/`);
   await page.locator('[data-testid=sidebar] [data-area=admin]').waitFor();
   await context.close();
 });
 
 test('a wrong password shows a clear message and stays on the sign-in page', async () => {
   const { context, page } = await newPage();
-  await signIn(page, server.base, 'bj.sales1', 'wrong-password');
+  await signIn(page, env.server.base, 'bj.sales1', 'wrong-password');
   const error = page.locator('[data-testid=login-error]');
   await error.waitFor();
   assert.equal(await error.innerText(), '登录名或密码错误。');
@@ -64,13 +53,13 @@ test('a wrong password shows a clear message and stays on the sign-in page', asy
 
 test('sign out ends the session and returns to the sign-in page', async () => {
   const { context, page } = await newPage();
-  await signIn(page, server.base, 'sh.manager');
-  await page.waitForURL(`${server.base}/`);
+  await signIn(page, env.server.base, 'sh.manager');
+  await page.waitForURL(`${env.server.base}/`);
   await hydrated(page);
   await page.click('[data-testid=sign-out]');
-  await page.waitForURL(`${server.base}/login`);
+  await page.waitForURL(`${env.server.base}/login`);
   // The old session is gone: a protected page sends us back to sign in.
-  await page.goto(`${server.base}/customers`);
+  await page.goto(`${env.server.base}/customers`);
   assert.equal(new URL(page.url()).pathname, '/login');
   await context.close();
 });
@@ -78,7 +67,7 @@ test('sign out ends the session and returns to the sign-in page', async () => {
 test('a protected page redirects to sign-in when not signed in', async () => {
   const { context, page } = await newPage();
   for (const path of ['/', '/customers', '/admin']) {
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${env.server.base}${path}`);
     assert.equal(new URL(page.url()).pathname, '/login', path);
     await page.locator('[data-testid=login-form]').waitFor();
   }
@@ -87,7 +76,7 @@ test('a protected page redirects to sign-in when not signed in', async () => {
 
 test('the language follows the browser, switches in the UI and is remembered', async () => {
   const { context, page } = await newPage({ locale: 'en-US' });
-  await page.goto(`${server.base}/login`);
+  await page.goto(`${env.server.base}/login`);
   await hydrated(page);
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.match(await page.locator('.login-card').innerText(), /Login name or e-mail/);
@@ -102,7 +91,7 @@ test('the language follows the browser, switches in the UI and is remembered', a
   await page.fill('[data-testid=login]', 'finance');
   await page.fill('[data-testid=password]', 'demo1234');
   await page.click('[data-testid=submit]');
-  await page.waitForURL(`${server.base}/`);
+  await page.waitForURL(`${env.server.base}/`);
   await hydrated(page);
   await page.locator('[data-testid=sidebar] >> text=工作台').waitFor();
   await page.click('[data-testid=lang-switch]');
@@ -119,13 +108,13 @@ test('on a phone (390x844) the bottom navigation shows and nothing scrolls sidew
     hasTouch: true,
     deviceScaleFactor: 3,
   });
-  await page.goto(`${server.base}/login`);
+  await page.goto(`${env.server.base}/login`);
   await hydrated(page);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'login page fits');
   await page.fill('[data-testid=login]', 'admin');
   await page.fill('[data-testid=password]', 'demo1234');
   await page.click('[data-testid=submit]');
-  await page.waitForURL(`${server.base}/`);
+  await page.waitForURL(`${env.server.base}/`);
   await hydrated(page);
   const bottom = page.locator('[data-testid=bottom-nav]');
   await bottom.waitFor({ state: 'visible' });
@@ -138,7 +127,7 @@ test('on a phone (390x844) the bottom navigation shows and nothing scrolls sidew
   const sheet = page.locator('[data-testid=more-sheet]');
   await sheet.waitFor();
   await sheet.locator('[data-area=admin]').click();
-  await page.waitForURL(`${server.base}/admin`);
+  await page.waitForURL(`${env.server.base}/admin`);
   await page.locator('[data-testid=admin]').waitFor();
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
   await context.close();
@@ -149,11 +138,11 @@ test('every page hydrates without errors in the browser console', async () => {
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
-  await signIn(page, server.base, 'admin');
-  await page.waitForURL(`${server.base}/`);
+  await signIn(page, env.server.base, 'admin');
+  await page.waitForURL(`${env.server.base}/`);
   for (const path of ['/', '/customers', '/customers/1', '/pools', '/leads', '/opportunities', '/contracts', '/approvals', '/tasks', '/reports',
     '/admin', '/admin/users', '/admin/roles', '/admin/explain', '/admin/audit']) {
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${env.server.base}${path}`);
     await hydrated(page);
     await page.waitForTimeout(150);
     assert.deepEqual(errors, [], `console errors on ${path}`);

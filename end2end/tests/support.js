@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
@@ -81,4 +83,25 @@ export async function signIn(page, base, login, password = PASSWORD) {
   await page.fill('[data-testid=login]', login);
   await page.fill('[data-testid=password]', password);
   await page.click('[data-testid=submit]');
+}
+
+/** One server and one browser for the tests of a file: `const env = suite();` then `env.server`, `env.browser`. */
+export function suite() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+/** Picks the option of a <select> whose text contains `text`. */
+export async function chooseByText(page, selector, text) {
+  const value = await page.$eval(selector, (el, t) => [...el.options].find((o) => o.textContent.includes(t))?.value, text);
+  assert.ok(value, `an option containing ${text} in ${selector}`);
+  await page.selectOption(selector, value);
 }

@@ -213,17 +213,7 @@ pub async fn reset_password(db: &Db, actor: &Actor, user_id: i64, password: &Pas
     actor.require_admin()?;
     let hash = passwords::hash(password.expose().to_string()).await?;
     let mut tx = db.begin_write().await?;
-    let n = sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-        .bind(user_id)
-        .bind(hash)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(DomainError::NotFound);
-    }
-    sessions::revoke_all_for_user_tx(&mut tx, user_id).await?;
+    super::users::store_password_tx(&mut tx, user_id, &hash).await?;
     audit::record(&mut tx, Some(actor.user_id), "user", Some(user_id), "reset_password", None, None).await?;
     tx.commit().await?;
     Ok(())

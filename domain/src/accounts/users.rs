@@ -212,19 +212,24 @@ pub async fn disable_user(db: &Db, user_id: i64) -> DomainResult<()> {
 pub async fn set_password(db: &Db, user_id: i64, password: &Password) -> DomainResult<()> {
     let hash = passwords::hash(password.expose().to_string()).await?;
     let mut tx = db.begin_write().await?;
+    store_password_tx(&mut tx, user_id, &hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a new password hash; a new password ends every existing session of that user.
+pub async fn store_password_tx(tx: &mut Tx, user_id: i64, hash: &str) -> DomainResult<()> {
     let n = sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
         .bind(user_id)
         .bind(hash)
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
     if n == 0 {
         return Err(DomainError::NotFound);
     }
-    // A new password ends every existing session of that user.
-    sessions::revoke_all_for_user_tx(&mut tx, user_id).await?;
-    tx.commit().await?;
+    sessions::revoke_all_for_user_tx(tx, user_id).await?;
     Ok(())
 }
 
