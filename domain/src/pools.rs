@@ -436,10 +436,15 @@ fn day_start(now: i64) -> i64 {
     now - now.rem_euclid(DAY_MS)
 }
 
+/// Whether the actor may claim pool customers at all: only people who may own customers.
+pub fn may_claim(actor: &Actor) -> bool {
+    actor.may_create(ObjectType::Customer)
+}
+
 /// Claims a pool customer for the actor. Exactly one of many simultaneous claims wins; the others
 /// learn who has it. Caps and the cool-down hold under concurrency too.
 pub async fn claim(db: &Db, actor: &Actor, customer_id: i64) -> DomainResult<()> {
-    if !actor.may_create(ObjectType::Customer) {
+    if !may_claim(actor) {
         return Err(DomainError::Forbidden);
     }
     let mut tx = db.begin_write().await?;

@@ -101,6 +101,11 @@ on_both_engines!(members_see_and_claim_others_do_not, |t| {
     let c = customers::get(&t.db, &rep, target).await.unwrap();
     assert_eq!(c.owner_id, Some(rep.user_id));
     assert_eq!(c.unit_id, rep.units[0], "the unit follows the new owner");
+    // The owner may release it again; someone who may only read it may not.
+    use domain::roles::ObjectType;
+    assert!(domain::policy::rights_on(&t.db, &rep, ObjectType::Customer, target).await.unwrap().release);
+    assert!(!domain::policy::rights_on(&t.db, &actor(t, "finance").await, ObjectType::Customer, target).await.unwrap().release);
+    assert!(domain::policy::rights_on(&t.db, &actor(t, "bj.manager").await, ObjectType::Customer, target).await.unwrap().release);
     // The next claimer learns who has it.
     match pools::claim(&t.db, &actor(t, "bj.sales2").await, target).await {
         Err(DomainError::AlreadyClaimed { by }) => assert_eq!(by, "张伟"),

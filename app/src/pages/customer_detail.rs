@@ -72,7 +72,7 @@ async fn detail_of(st: &crate::server::AppState, actor: &domain::policy::Actor, 
         can_update: rights.update,
         can_share: rights.share,
         can_assign: rights.assign,
-        can_release: c.owner_id.is_some() && (c.owner_id == Some(actor.user_id) || rights.assign),
+        can_release: rights.release,
         shares: shares
             .into_iter()
             .map(|s| ShareDto {

@@ -46,7 +46,7 @@ pub async fn pools_view(pool_id: Option<i64>) -> Result<PoolsOverview, AppError>
             .collect(),
         shown,
         customers: customers.into_iter().map(crate::pages::customers::row_of).collect(),
-        can_claim: actor.may_create(domain::roles::ObjectType::Customer),
+        can_claim: domain::pools::may_claim(&actor),
     })
 }
 

@@ -138,6 +138,8 @@ pub struct RecordRights {
     pub delete: bool,
     pub assign: bool,
     pub share: bool,
+    /// Return a held customer to its pool: its owner, or whoever may assign it.
+    pub release: bool,
 }
 
 pub async fn rights_on(db: &Db, actor: &Actor, object: ObjectType, record_id: i64) -> DomainResult<RecordRights> {
@@ -150,6 +152,16 @@ pub async fn rights_on(db: &Db, actor: &Actor, object: ObjectType, record_id: i6
         (Action::Share, &mut rights.share),
     ] {
         *slot = decide_on(&mut conn, actor, object, action, record_id).await?.allowed;
+    }
+    if object == ObjectType::Customer {
+        let owner: Option<i64> = sqlx::query("SELECT owner_id FROM customers WHERE id = $1")
+            .bind(record_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get("owner_id"))
+            .transpose()?
+            .flatten();
+        rights.release = owner.is_some() && (owner == Some(actor.user_id) || rights.assign);
     }
     Ok(rights)
 }
