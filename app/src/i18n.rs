@@ -172,6 +172,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("pool.released", "已退回公海。", "Released to the pool."),
     ("pool.assign", "分配给", "Assign to"),
     ("err.duplicate", "集团内已有同名或同电话的客户，请联系 {ask}。", "A customer with this name or phone already exists in the group; ask {ask}."),
+    ("cust.search", "名称或电话", "Name or phone"),
+    ("cust.filter", "筛选", "Filter"),
     ("cust.new", "新建客户", "New customer"),
     ("cust.kind_company", "企业", "Company"),
     ("cust.kind_person", "个人", "Person"),

@@ -98,18 +98,87 @@ fn view_from_row(actor: &Actor, r: &AnyRow) -> DomainResult<CustomerView> {
 /// Customers waiting in a pool are listed on the pool pages, not among held customers.
 const NOT_WAITING_IN_POOL: &str = "NOT (c.owner_id IS NULL AND c.pool_id IS NOT NULL)";
 
+/// Filters of the customer list. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFilter {
+    /// Part of the name or of the phone number.
+    pub text: String,
+    pub level: String,
+    pub city: String,
+}
+
+/// Counts above this are shown as "10,000+": exact counts of huge lists cost more than they tell.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// The filter's conditions, numbered from `$first`, with their values.
+fn filter_sql(f: &ListFilter, first: usize) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut binds = Vec::new();
+    let mut n = first;
+    let text = f.text.trim();
+    if !text.is_empty() {
+        // LIKE wildcards typed by the user are taken literally.
+        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        sql.push_str(&format!(" AND (LOWER(c.name) LIKE ${n} ESCAPE '\\' OR c.phone LIKE ${n} ESCAPE '\\')"));
+        binds.push(format!("%{escaped}%"));
+        n += 1;
+    }
+    for (value, column) in [(&f.level, "c.level"), (&f.city, "c.city")] {
+        if !value.trim().is_empty() {
+            sql.push_str(&format!(" AND {column} = ${n}"));
+            binds.push(value.trim().to_string());
+            n += 1;
+        }
+    }
+    (sql, binds)
+}
+
 /// One page of the customers the actor may read (not those waiting in pools), by id; `after_id`
 /// continues a previous page.
 pub async fn list_visible(db: &Db, actor: &Actor, after_id: Option<i64>, limit: i64) -> DomainResult<Vec<CustomerView>> {
+    list_filtered(db, actor, &ListFilter::default(), after_id, limit).await
+}
+
+/// Like [`list_visible`], narrowed by a filter.
+pub async fn list_filtered(db: &Db, actor: &Actor, filter: &ListFilter, after_id: Option<i64>, limit: i64) -> DomainResult<Vec<CustomerView>> {
     let f = record_filter(actor, OBJECT, Action::Read, "c", 1, now_ms());
     let next = f.next_param(1);
-    let sql = format!("{SELECT} WHERE {} AND {NOT_WAITING_IN_POOL} AND c.id > ${next} ORDER BY c.id LIMIT ${}", f.sql, next + 1);
+    let (extra, values) = filter_sql(filter, next);
+    let n = next + values.len();
+    let sql = format!(
+        "{SELECT} WHERE {} AND {NOT_WAITING_IN_POOL}{extra} AND c.id > ${n} ORDER BY c.id LIMIT ${}",
+        f.sql,
+        n + 1
+    );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in &f.binds {
         q = q.bind(*b);
     }
+    for v in values {
+        q = q.bind(v);
+    }
     let rows = q.bind(after_id.unwrap_or(0)).bind(limit.clamp(1, 500)).fetch_all(db.pool()).await?;
     rows.iter().map(|r| view_from_row(actor, r)).collect()
+}
+
+/// How many customers match, exact up to [`COUNT_CAP`]; above it, `COUNT_CAP + 1`.
+pub async fn count_filtered(db: &Db, actor: &Actor, filter: &ListFilter) -> DomainResult<i64> {
+    let f = record_filter(actor, OBJECT, Action::Read, "c", 1, now_ms());
+    let next = f.next_param(1);
+    let (extra, values) = filter_sql(filter, next);
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM customers c WHERE {} AND {NOT_WAITING_IN_POOL}{extra} LIMIT {}) capped",
+        f.sql,
+        COUNT_CAP + 1
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in &f.binds {
+        q = q.bind(*b);
+    }
+    for v in values {
+        q = q.bind(v);
+    }
+    Ok(q.fetch_one(db.pool()).await?.try_get("n")?)
 }
 
 /// The ids of every customer the actor may do `action` on (for tests and bulk checks).

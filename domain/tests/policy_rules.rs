@@ -274,3 +274,40 @@ on_both_engines!(hidden_fields_are_absent_and_read_only_fields_refuse_the_write,
     let r = customers::update(&t.db, &manager, id, &BTreeMap::from([("level".to_string(), "Z".to_string())])).await;
     assert!(matches!(r, Err(DomainError::Invalid { field: "level", .. })));
 });
+
+on_both_engines!(list_filters_narrow_only_permitted_customers, |t| {
+    use domain::customers::{count_filtered, list_filtered, ListFilter};
+    demo::seed(&t.db).await.unwrap();
+    let manager = user(t, "bj.manager").await;
+    let all = list_filtered(&t.db, &manager, &ListFilter::default(), None, 500).await.unwrap();
+    // By level: exactly the permitted customers of that level.
+    let level_a = list_filtered(&t.db, &manager, &ListFilter { level: "A".into(), ..Default::default() }, None, 500).await.unwrap();
+    let expected: Vec<i64> = all.iter().filter(|c| c.level.as_deref() == Some("A")).map(|c| c.id).collect();
+    assert_eq!(level_a.iter().map(|c| c.id).collect::<Vec<_>>(), expected);
+    assert!(!expected.is_empty());
+    assert_eq!(count_filtered(&t.db, &manager, &ListFilter { level: "A".into(), ..Default::default() }).await.unwrap(), expected.len() as i64);
+    // By text, in the name (case-insensitively) or the phone; wildcards are literal.
+    let one = &all[3];
+    let by_name = list_filtered(&t.db, &manager, &ListFilter { text: one.name[3..].to_string(), ..Default::default() }, None, 500).await.unwrap();
+    assert!(by_name.iter().any(|c| c.id == one.id));
+    assert!(by_name.iter().all(|c| c.name.contains(&one.name[3..])));
+    let phone = one.phone.clone().unwrap();
+    let by_phone = list_filtered(&t.db, &manager, &ListFilter { text: phone[2..9].to_string(), ..Default::default() }, None, 500).await.unwrap();
+    assert!(by_phone.iter().any(|c| c.id == one.id));
+    assert!(list_filtered(&t.db, &manager, &ListFilter { text: "%".into(), ..Default::default() }, None, 500).await.unwrap().is_empty());
+    // Never beyond the policy: a Shanghai name found by the filter stays invisible to Beijing.
+    let sh_name = sqlx::query("SELECT name FROM customers WHERE city = '上海' ORDER BY id LIMIT 1").fetch_one(t.db.pool()).await.unwrap().try_get::<String, _>("name").unwrap();
+    assert!(list_filtered(&t.db, &manager, &ListFilter { text: sh_name, ..Default::default() }, None, 500).await.unwrap().is_empty());
+    assert_eq!(count_filtered(&t.db, &manager, &ListFilter { city: "上海".into(), ..Default::default() }).await.unwrap(), 0);
+    // Keyset paging with a filter returns the same rows as one big page.
+    let mut paged = Vec::new();
+    let mut after = None;
+    let f = ListFilter { city: "北京".into(), ..Default::default() };
+    loop {
+        let page = list_filtered(&t.db, &manager, &f, after, 7).await.unwrap();
+        if page.is_empty() { break; }
+        after = page.last().map(|c| c.id);
+        paged.extend(page.into_iter().map(|c| c.id));
+    }
+    assert_eq!(paged, list_filtered(&t.db, &manager, &f, None, 500).await.unwrap().iter().map(|c| c.id).collect::<Vec<_>>());
+});

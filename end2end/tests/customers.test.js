@@ -59,3 +59,26 @@ test('a duplicate in another branch is refused, naming whom to ask and nothing m
   assert.equal(await page.locator('[data-testid=open-existing]').count(), 0, 'no way into a record they may not read');
   await ctx.close();
 });
+
+test('the customer list filters by level and by name, within what the user may see', async () => {
+  const ctx = await env.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await signIn(page, env.server.base, 'bj.manager');
+  await page.waitForURL(`${env.server.base}/`);
+  await page.goto(`${env.server.base}/customers`);
+  await hydrated(page);
+  await page.selectOption('[data-testid=filter-level]', 'A');
+  await page.click('[data-testid=filter-apply]');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid=customer-row] td:nth-child(3)')];
+    return rows.length > 0 && rows.every((td) => td.textContent === 'A');
+  });
+  const rows = await page.locator('[data-testid=customer-row]').count();
+  assert.equal(await page.locator('[data-testid=customer-count]').innerText(), `共 ${rows} 个客户`);
+  // A Shanghai customer's name finds nothing for a Beijing manager.
+  await page.selectOption('[data-testid=filter-level]', '');
+  await page.fill('[data-testid=filter-text]', '上海');
+  await page.click('[data-testid=filter-apply]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=customer-count]')?.textContent === '共 0 个客户');
+  await ctx.close();
+});

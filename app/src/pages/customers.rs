@@ -2,6 +2,7 @@
 //! they may not read. Desktop: a table; phone: cards.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -32,12 +33,24 @@ pub struct CustomerPage {
 
 pub const PAGE_SIZE: i64 = 50;
 
-#[server(endpoint = "customers/list")]
-pub async fn list_customers(after: Option<i64>) -> Result<CustomerPage, AppError> {
+/// The list's filters: part of a name or phone, level, city. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    pub text: String,
+    pub level: String,
+    pub city: String,
+}
+
+/// Counts above this are shown as "10,000+".
+pub const COUNT_CAP: i64 = 10_000;
+
+#[server(endpoint = "customers/list", input = Json)]
+pub async fn list_customers(filter: Filter, after: Option<i64>) -> Result<CustomerPage, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let views = domain::customers::list_visible(&st.db, &actor, after, PAGE_SIZE).await.map_err(domain_err)?;
-    let total = domain::customers::count_visible(&st.db, &actor).await.map_err(domain_err)?;
+    let f = domain::customers::ListFilter { text: filter.text, level: filter.level, city: filter.city };
+    let views = domain::customers::list_filtered(&st.db, &actor, &f, after, PAGE_SIZE).await.map_err(domain_err)?;
+    let total = domain::customers::count_filtered(&st.db, &actor, &f).await.map_err(domain_err)?;
     let next_after = if views.len() as i64 == PAGE_SIZE { views.last().map(|v| v.id) } else { None };
     Ok(CustomerPage { rows: views.into_iter().map(row_of).collect(), total, next_after })
 }
@@ -59,12 +72,15 @@ pub fn row_of(v: domain::customers::CustomerView) -> CustomerRow {
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let lang = use_lang();
-    let first = Resource::new(|| (), |_| list_customers(None));
+    let applied = RwSignal::new(Filter::default());
+    let (text, level, city) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let first = Resource::new(move || applied.get(), |f| list_customers(f, None));
     let more_rows = RwSignal::new(Vec::<CustomerRow>::new());
     let next = RwSignal::new(None::<Option<i64>>);
     let load_more = Action::new(move |after: &i64| {
         let after = *after;
-        async move { list_customers(Some(after)).await }
+        let filter = applied.get_untracked();
+        async move { list_customers(filter, Some(after)).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(page)) = load_more.value().get() {
@@ -80,6 +96,22 @@ pub fn CustomersPage() -> impl IntoView {
                 <leptos_router::components::A href="/pools" attr:class="button secondary" attr:data-testid="to-pools">{tr("pool.title")}</leptos_router::components::A>
             </div>
             <crate::pages::activity::NewCustomer/>
+            <form class="inline-form filters" data-testid="customer-filters" on:submit=move |ev| {
+                ev.prevent_default();
+                more_rows.set(vec![]);
+                next.set(None);
+                applied.set(Filter { text: text.get_untracked(), level: level.get_untracked(), city: city.get_untracked() });
+            }>
+                <label><span>{tr("cust.search")}</span><input type="search" bind:value=text data-testid="filter-text"/></label>
+                <label><span>{tr("cust.level")}</span>
+                    <select bind:value=level data-testid="filter-level">
+                        <option value="">{tr("admin.all")}</option>
+                        {["A", "B", "C", "D"].into_iter().map(|l| view! { <option value=l>{l}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{tr("cust.city")}</span><input bind:value=city data-testid="filter-city"/></label>
+                <button type="submit" class="secondary" data-testid="filter-apply">{tr("cust.filter")}</button>
+            </form>
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match first.await {
@@ -91,7 +123,10 @@ pub fn CustomersPage() -> impl IntoView {
                             let next_after = move || next.get().unwrap_or(first_next);
                             view! {
                                 <p class="muted" data-testid="customer-count">
-                                    {move || t(lang.get(), "cust.count").replace("{n}", &total.to_string())}
+                                    {move || {
+                                        let shown = if total > COUNT_CAP { "10,000+".to_string() } else { total.to_string() };
+                                        t(lang.get(), "cust.count").replace("{n}", &shown)
+                                    }}
                                 </p>
                                 <Show when=move || total == 0>
                                     <p class="empty">{tr("cust.empty")}</p>
