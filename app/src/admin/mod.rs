@@ -190,3 +190,8 @@ where
 {
     Signal::derive(move || value.get().and_then(|r| r.err()))
 }
+
+/// The first error among several actions' last results: one message line for a page.
+pub fn first_error(errors: Vec<Signal<Option<AppError>>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || errors.iter().find_map(|e| e.get()))
+}

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, ActionError, ImpactDto, ImpactView};
+use super::{admin_choices, error_of, first_error, ActionError, ImpactDto, ImpactView};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -138,14 +138,7 @@ pub fn OrgPage() -> impl IntoView {
             selected.set(None);
         }
     });
-    let last_error = Signal::derive(move || {
-        error_of(create.value())
-            .get()
-            .or_else(|| error_of(rename.value()).get())
-            .or_else(|| error_of(preview.value()).get())
-            .or_else(|| error_of(do_move.value()).get())
-            .or_else(|| error_of(deactivate.value()).get())
-    });
+    let last_error = first_error(vec![error_of(create.value()), error_of(rename.value()), error_of(preview.value()), error_of(do_move.value()), error_of(deactivate.value())]);
 
     view! {
         <div class="admin-org">

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{error_of, object_key, ActionError, ImpactDto, ImpactView};
+use super::{error_of, first_error, object_key, ActionError, ImpactDto, ImpactView};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -177,9 +177,7 @@ pub fn RolesPage() -> impl IntoView {
             preview.clear();
         }
     });
-    let last_error = Signal::derive(move || {
-        error_of(save.value()).get().or_else(|| error_of(copy.value()).get()).or_else(|| error_of(preview.value()).get())
-    });
+    let last_error = first_error(vec![error_of(save.value()), error_of(copy.value()), error_of(preview.value())]);
 
     view! {
         <div class="admin-roles">

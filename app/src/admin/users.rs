@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, ActionError, Choices, ImpactDto, ImpactView};
+use super::{admin_choices, error_of, first_error, ActionError, Choices, ImpactDto, ImpactView};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -277,14 +277,7 @@ pub fn UsersPage() -> impl IntoView {
             saved.set(true);
         }
     });
-    let last_error = Signal::derive(move || {
-        error_of(create.value())
-            .get()
-            .or_else(|| error_of(update.value()).get())
-            .or_else(|| error_of(preview.value()).get())
-            .or_else(|| error_of(reset.value()).get())
-            .or_else(|| error_of(active.value()).get())
-    });
+    let last_error = first_error(vec![error_of(create.value()), error_of(update.value()), error_of(preview.value()), error_of(reset.value()), error_of(active.value())]);
 
     view! {
         <div class="admin-users">

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, ActionError};
+use crate::admin::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -169,15 +169,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let access = RwSignal::new("read".to_string());
     let until = RwSignal::new(String::new());
     let new_owner = RwSignal::new(String::new());
-    let last_error = Signal::derive(move || {
-        error_of(share.value())
-            .get()
-            .or_else(|| error_of(unshare.value()).get())
-            .or_else(|| error_of(transfer.value()).get())
-            .or_else(|| error_of(release.value()).get())
-            .or_else(|| error_of(add_contact.value()).get())
-            .or_else(|| error_of(follow.value()).get())
-    });
+    let last_error = first_error(vec![error_of(share.value()), error_of(unshare.value()), error_of(transfer.value()), error_of(release.value()), error_of(add_contact.value()), error_of(follow.value())]);
 
     view! {
         <section class="customer-detail">
