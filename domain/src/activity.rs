@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use crate::clock::now_ms;
 use crate::customers::{insert_customer_tx, NewCustomer};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
 use crate::policy::{require_on, Actor};
 use crate::pools::{event, history};
@@ -39,7 +39,7 @@ fn normalize_name(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
 }
 
-fn normalize_phone(s: &str) -> String {
+pub(crate) fn normalize_phone(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_digit()).collect()
 }
 
@@ -95,6 +95,14 @@ pub async fn find_duplicate(db: &Db, actor: &Actor, name: &str, phone: &str) -> 
     Ok(Some(Duplicate { visible_id: visible.then_some(id), ask }))
 }
 
+/// Refuses a customer whose name or phone exists in the group, saying whom to ask.
+pub(crate) async fn refuse_duplicate(db: &Db, actor: &Actor, name: &str, phone: &str) -> DomainResult<()> {
+    match find_duplicate(db, actor, name, phone).await? {
+        Some(d) => Err(DomainError::Duplicate { visible_id: d.visible_id, ask: d.ask }),
+        None => Ok(()),
+    }
+}
+
 /// Creates a customer owned by the actor in their unit (or put into its pool), after the
 /// duplicate check. Needs a create grant.
 pub async fn create_customer(db: &Db, actor: &Actor, input: &CustomerInput) -> DomainResult<i64> {
@@ -110,9 +118,7 @@ pub async fn create_customer(db: &Db, actor: &Actor, input: &CustomerInput) -> D
         "person" => "person",
         _ => "company",
     };
-    if let Some(d) = find_duplicate(db, actor, name, &input.phone).await? {
-        return Err(DomainError::Duplicate { visible_id: d.visible_id, ask: d.ask });
-    }
+    refuse_duplicate(db, actor, name, &input.phone).await?;
     let c = NewCustomer {
         name: name.to_string(),
         kind,
@@ -126,14 +132,21 @@ pub async fn create_customer(db: &Db, actor: &Actor, input: &CustomerInput) -> D
         unit_id: actor.units[0],
     };
     let mut tx = db.begin_write().await?;
-    let id = insert_customer_tx(&mut tx, &c, Some(actor.user_id)).await?;
-    sqlx::query("UPDATE customers SET owned_since = $2 WHERE id = $1").bind(id).bind(now_ms()).execute(&mut *tx).await?;
-    history(&mut tx, id, Some(actor.user_id), "create", None, None, None).await?;
+    let id = insert_held_customer_tx(&mut tx, &c, actor.user_id).await?;
     if input.to_pool && crate::pools::enter_pool_tx(&mut tx, id, Some(actor.user_id)).await?.is_none() {
         return Err(DomainError::Conflict("no_pool".into()));
     }
-    event(&mut tx, "customer.create", id, Some(actor.user_id), None, json!({})).await?;
     tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a customer held by its owner since now, with its creation in the history and the
+/// events, in the caller's transaction (customer creation and lead conversion).
+pub(crate) async fn insert_held_customer_tx(tx: &mut Tx, c: &NewCustomer, actor_id: i64) -> DomainResult<i64> {
+    let id = insert_customer_tx(tx, c, Some(actor_id)).await?;
+    sqlx::query("UPDATE customers SET owned_since = $2 WHERE id = $1").bind(id).bind(now_ms()).execute(&mut **tx).await?;
+    history(tx, id, Some(actor_id), "create", None, None, None).await?;
+    event(tx, "customer.create", id, Some(actor_id), None, json!({})).await?;
     Ok(id)
 }
 
@@ -171,29 +184,36 @@ pub async fn add_contact(db: &Db, actor: &Actor, customer_id: i64, name: &str, t
     }
     let mut tx = db.begin_write().await?;
     require_on(&mut tx, actor, ObjectType::Customer, Action::Update, customer_id).await?;
-    let now = now_ms();
+    let id = insert_contact_tx(&mut tx, customer_id, name, title.trim(), &normalize_phone(phone), email, actor.user_id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a checked contact in the caller's transaction and notes it in the customer's history
+/// and the events.
+pub(crate) async fn insert_contact_tx(tx: &mut Tx, customer_id: i64, name: &str, title: &str, phone: &str, email: &str, actor_id: i64) -> DomainResult<i64> {
     let id: i64 = sqlx::query(
         "INSERT INTO contacts (customer_id, name, title, phone, email, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
     )
     .bind(customer_id)
     .bind(name)
-    .bind(title.trim())
-    .bind(normalize_phone(phone))
+    .bind(title)
+    .bind(phone)
     .bind(email)
-    .bind(now)
-    .bind(actor.user_id)
-    .fetch_one(&mut *tx)
+    .bind(now_ms())
+    .bind(actor_id)
+    .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
-    history(&mut tx, customer_id, Some(actor.user_id), "contact_added", Some(name), None, None).await?;
-    tx.commit().await?;
+    history(tx, customer_id, Some(actor_id), "contact_added", Some(name), None, None).await?;
+    event(tx, "customer.contact", customer_id, Some(actor_id), None, json!({ "contact_id": id })).await?;
     Ok(id)
 }
 
 pub const FOLLOW_UP_KINDS: &[&str] = &["call", "visit", "email", "message"];
 
-/// Logs a follow-up on a customer the actor may read; it counts as activity for recycling.
-pub async fn log_follow_up(db: &Db, actor: &Actor, customer_id: i64, kind: &str, note: &str, next_at: Option<i64>) -> DomainResult<i64> {
+/// Checks a follow-up's kind and note (on customers and on leads); the trimmed note.
+pub(crate) fn check_follow_up<'a>(kind: &str, note: &'a str) -> DomainResult<&'a str> {
     if !FOLLOW_UP_KINDS.contains(&kind) {
         return Err(DomainError::invalid("kind", "unknown_kind"));
     }
@@ -204,6 +224,12 @@ pub async fn log_follow_up(db: &Db, actor: &Actor, customer_id: i64, kind: &str,
     if note.chars().count() > 4000 {
         return Err(DomainError::invalid("note", "too_long"));
     }
+    Ok(note)
+}
+
+/// Logs a follow-up on a customer the actor may read; it counts as activity for recycling.
+pub async fn log_follow_up(db: &Db, actor: &Actor, customer_id: i64, kind: &str, note: &str, next_at: Option<i64>) -> DomainResult<i64> {
+    let note = check_follow_up(kind, note)?;
     let mut tx = db.begin_write().await?;
     require_on(&mut tx, actor, ObjectType::Customer, Action::Read, customer_id).await?;
     let now = now_ms();

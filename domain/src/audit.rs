@@ -32,6 +32,10 @@ pub async fn record(
     .bind(after.map(|v| v.to_string()))
     .execute(&mut **tx)
     .await?;
+    // Changes to who may see what reach live delivery through an event of their own.
+    if matches!(entity, "org_unit" | "user" | "role" | "pool") {
+        crate::events::policy_changed(tx, actor_id, entity).await?;
+    }
     Ok(())
 }
 

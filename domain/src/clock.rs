@@ -26,6 +26,30 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The civil date (UTC) of a time, as (year, month, day); the inverse of `days_from_civil`.
+pub fn civil_date(ms: i64) -> (i64, i64, i64) {
+    let z = ms.div_euclid(DAY_MS) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// "YYYY-MM-DD" (UTC).
+pub fn format_date(ms: i64) -> String {
+    let (y, m, d) = civil_date(ms);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The first millisecond (UTC) of a date written `YYYY-MM-DD`, or None when it is not a date.
+pub fn start_of_day_ms(date: &str) -> Option<i64> {
+    end_of_day_ms(date).map(|end| end + 1 - DAY_MS)
+}
+
 /// The last millisecond (UTC) of a date written `YYYY-MM-DD`, or None when it is not a date.
 pub fn end_of_day_ms(date: &str) -> Option<i64> {
     let mut parts = date.trim().splitn(3, '-');
@@ -56,5 +80,15 @@ mod tests {
         assert_eq!(end_of_day_ms("2001-02-29"), None);
         assert_eq!(end_of_day_ms("2026-13-01"), None);
         assert_eq!(end_of_day_ms("tomorrow"), None);
+        assert_eq!(start_of_day_ms("1970-01-02"), Some(DAY_MS));
+    }
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for date in ["1970-01-01", "2000-02-29", "2026-11-24", "2100-12-31"] {
+            let start = start_of_day_ms(date).unwrap();
+            assert_eq!(format_date(start), date);
+            assert_eq!(format_date(end_of_day_ms(date).unwrap()), date);
+        }
     }
 }

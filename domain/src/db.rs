@@ -37,6 +37,7 @@ impl Dialect {
 pub struct Db {
     pool: AnyPool,
     dialect: Dialect,
+    url: String,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -79,11 +80,16 @@ impl Db {
                     .await?
             }
         };
-        Ok(Db { pool, dialect })
+        Ok(Db { pool, dialect, url })
     }
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// The URL the store was opened with (for connections outside the pool, such as a listener).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -125,6 +125,16 @@ pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
             unit: UNITS[key_index(unit)].3.to_string(),
         });
     }
+    // The service desks serve their whole branch: they belong to the branch as well, so their
+    // unit-and-below scope reaches the branch's customers.
+    for (login, branch) in [("bj.service", "bj"), ("sh.service", "sh")] {
+        let id = user_ids.iter().find(|(l, _)| *l == login).map(|(_, id)| *id);
+        sqlx::query("INSERT INTO user_units (user_id, unit_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(unit_ids[key_index(branch)])
+            .execute(&mut *tx)
+            .await?;
+    }
     let head_of = |unit: &str, login: &str| (unit_ids[key_index(unit)], user_ids.iter().find(|(l, _)| *l == login).map(|(_, id)| *id));
     for (unit_id, head) in [head_of("hq", "ceo"), head_of("bj", "bj.manager"), head_of("sh", "sh.manager")] {
         sqlx::query("UPDATE org_units SET head_user_id = $2 WHERE id = $1")
@@ -204,6 +214,89 @@ pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
         }
         customers += 1;
     }
+    let user_id = |login: &str| user_ids.iter().find(|(l, _)| *l == login).map(|(_, id)| *id);
+    seed_leads(&mut tx, &unit_ids, &user_id, now).await?;
     tx.commit().await?;
     Ok(DemoSummary { logins, password: DEMO_PASSWORD, customers })
+}
+
+const LEAD_PEOPLE: &[(&str, &str)] = &[
+    ("赵敏", "采购经理"),
+    ("钱进", "信息部主任"),
+    ("孙浩", "总经理"),
+    ("李娜", "行政主管"),
+    ("周杰", "技术总监"),
+    ("吴磊", "财务经理"),
+    ("郑爽", "运营总监"),
+    ("王强", "副总经理"),
+    ("冯雪", "采购专员"),
+    ("陈晨", "IT 经理"),
+];
+
+/// Twenty leads, half in each branch: the first four of each unassigned in the branch, the rest
+/// with the branch's reps (some followed up), and the rules that route new ones by province.
+async fn seed_leads(tx: &mut crate::db::Tx, unit_ids: &[i64], user_id: &dyn Fn(&str) -> Option<i64>, now: i64) -> DomainResult<()> {
+    let unit = |key: &str| unit_ids[key_index(key)];
+    for (i, (name, province, branch)) in [("北京线索分配", "北京", "bj"), ("上海线索分配", "上海", "sh")].into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO lead_assignment_rules (name, field, value, target_unit_id, priority, active, created_at, updated_at) \
+             VALUES ($1, 'province', $2, $3, $4, 1, $5, $5)",
+        )
+        .bind(name)
+        .bind(province)
+        .bind(unit(branch))
+        .bind(10 * (i as i64 + 1))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for n in 0..20usize {
+        let beijing = n % 2 == 0;
+        let (province, branch) = if beijing { ("北京", "bj") } else { ("上海", "sh") };
+        let k = n / 2;
+        let (person, title) = LEAD_PEOPLE[k % LEAD_PEOPLE.len()];
+        let owner = match k {
+            0..=3 => None,
+            _ => user_id(&format!("{branch}.sales{}", 1 + k % 3)),
+        };
+        let owner_unit = match owner {
+            Some(o) => sqlx::query("SELECT primary_unit_id FROM users WHERE id = $1").bind(o).fetch_one(&mut **tx).await?.try_get("primary_unit_id")?,
+            None => unit(branch),
+        };
+        let followed = owner.is_some() && k % 2 == 0;
+        let at = now - (20 - n as i64) * crate::clock::HOUR_MS;
+        let id: i64 = sqlx::query(
+            "INSERT INTO leads (name, company, title, phone, email, province, city, source, note, status, owner_id, unit_id, \
+             assigned_at, first_follow_up_at, last_follow_up_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, '', $5, $5, $6, '', $7, $8, $9, $10, $11, $11, $12, $12) RETURNING id",
+        )
+        .bind(person)
+        .bind(format!("{province}{}{}有限公司", PREFIXES[(n * 7) % PREFIXES.len()], TRADES[n % TRADES.len()].0))
+        .bind(title)
+        .bind(format!("1590000{:04}", n + 1))
+        .bind(province)
+        .bind(SOURCES[n % SOURCES.len()])
+        .bind(match (owner, followed) {
+            (None, _) => "new",
+            (Some(_), false) => "assigned",
+            (Some(_), true) => "following",
+        })
+        .bind(owner)
+        .bind(owner_unit)
+        .bind(owner.map(|_| at))
+        .bind(followed.then_some(at))
+        .bind(at)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        if let (true, Some(o)) = (followed, owner) {
+            sqlx::query("INSERT INTO lead_follow_ups (lead_id, kind, note, created_at, created_by) VALUES ($1, 'call', '首次电话沟通，客户有兴趣', $2, $3)")
+                .bind(id)
+                .bind(at)
+                .bind(o)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }

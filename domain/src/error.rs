@@ -28,6 +28,8 @@ pub enum DomainError {
     CoolingDown { until_ms: i64 },
     #[error("a customer with this name or phone exists; ask {ask}")]
     Duplicate { visible_id: Option<i64>, ask: String },
+    #[error("{name} may not read this record and cannot be mentioned")]
+    MentionNotAllowed { name: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database error: {0}")]

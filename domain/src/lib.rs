@@ -4,21 +4,31 @@
 pub mod accounts;
 pub mod activity;
 pub mod audit;
+pub mod bench_data;
 pub mod areas;
 pub mod clock;
+pub mod comments;
+pub mod contacts;
 pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod impact;
+pub mod leads;
+pub mod live;
+pub mod notifications;
+pub mod opportunities;
 pub mod org;
 pub mod policy;
 pub mod pools;
 pub mod records;
 pub mod roles;
 pub mod sharing;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod views;
 
 pub use db::{Db, Dialect};
 pub use error::{DomainError, DomainResult};

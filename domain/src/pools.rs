@@ -191,6 +191,16 @@ pub async fn configure_pool(
     validate(settings)?;
     let before = get_pool(db, pool_id).await?;
     let mut tx = db.begin_write().await?;
+    for u in member_units {
+        if sqlx::query("SELECT id FROM org_units WHERE id = $1 AND active = 1").bind(*u).fetch_optional(&mut *tx).await?.is_none() {
+            return Err(DomainError::invalid("unit", "unknown_unit"));
+        }
+    }
+    for u in member_users {
+        if sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1").bind(*u).fetch_optional(&mut *tx).await?.is_none() {
+            return Err(DomainError::invalid("user", "unknown_user"));
+        }
+    }
     write_settings(&mut tx, pool_id, settings).await?;
     sqlx::query("DELETE FROM pool_members WHERE pool_id = $1").bind(pool_id).execute(&mut *tx).await?;
     for u in member_units {
@@ -401,16 +411,9 @@ pub(crate) async fn history(tx: &mut Tx, customer_id: i64, actor_id: Option<i64>
     Ok(())
 }
 
+/// A customer event, written with the change.
 pub(crate) async fn event(tx: &mut Tx, kind: &str, customer_id: i64, actor_id: Option<i64>, target_user: Option<i64>, payload: serde_json::Value) -> DomainResult<()> {
-    sqlx::query("INSERT INTO events (at, kind, object, record_id, actor_id, target_user_id, payload) VALUES ($1, $2, 'customer', $3, $4, $5, $6)")
-        .bind(now_ms())
-        .bind(kind)
-        .bind(customer_id)
-        .bind(actor_id)
-        .bind(target_user)
-        .bind(payload.to_string())
-        .execute(&mut **tx)
-        .await?;
+    crate::events::write(tx, kind, ObjectType::Customer, customer_id, actor_id, target_user, payload).await?;
     Ok(())
 }
 
@@ -547,21 +550,25 @@ async fn user_name(conn: &mut AnyConnection, id: i64) -> DomainResult<String> {
 /// Returns a held customer to the pools with a reason. The owner may, and so may whoever holds
 /// the assign right on it.
 pub async fn release(db: &Db, actor: &Actor, customer_id: i64, reason: &str) -> DomainResult<i64> {
+    let mut tx = db.begin_write().await?;
+    let pool = release_tx(&mut tx, actor, customer_id, reason).await?;
+    tx.commit().await?;
+    Ok(pool)
+}
+
+pub(crate) async fn release_tx(tx: &mut Tx, actor: &Actor, customer_id: i64, reason: &str) -> DomainResult<i64> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(DomainError::invalid("reason", "required"));
     }
-    let mut tx = db.begin_write().await?;
-    require_on(&mut tx, actor, ObjectType::Customer, Action::Read, customer_id).await?;
+    require_on(tx, actor, ObjectType::Customer, Action::Read, customer_id).await?;
     let owner: Option<i64> =
-        sqlx::query("SELECT owner_id FROM customers WHERE id = $1").bind(customer_id).fetch_one(&mut *tx).await?.try_get("owner_id")?;
+        sqlx::query("SELECT owner_id FROM customers WHERE id = $1").bind(customer_id).fetch_one(&mut **tx).await?.try_get("owner_id")?;
     let Some(owner) = owner else { return Err(DomainError::Conflict("already_in_pool".into())) };
     if owner != actor.user_id {
-        require_on(&mut tx, actor, ObjectType::Customer, Action::Assign, customer_id).await?;
+        require_on(tx, actor, ObjectType::Customer, Action::Assign, customer_id).await?;
     }
-    let pool = return_to_pool_tx(&mut tx, customer_id, owner, Some(actor.user_id), "release", Some(reason)).await?;
-    tx.commit().await?;
-    Ok(pool)
+    return_to_pool_tx(tx, customer_id, owner, Some(actor.user_id), "release", Some(reason)).await
 }
 
 /// Moves a held customer back into its pool; shared by release and recycle.
@@ -589,26 +596,34 @@ async fn return_to_pool_tx(tx: &mut Tx, customer_id: i64, owner: i64, actor_id: 
 /// right on it. Caps do not bind a manager's decision.
 pub async fn assign(db: &Db, actor: &Actor, customer_id: i64, to_user: i64) -> DomainResult<()> {
     let mut tx = db.begin_write().await?;
-    require_on(&mut tx, actor, ObjectType::Customer, Action::Assign, customer_id).await?;
+    assign_tx(&mut tx, actor, customer_id, to_user).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn assign_tx(tx: &mut Tx, actor: &Actor, customer_id: i64, to_user: i64) -> DomainResult<()> {
+    require_on(tx, actor, ObjectType::Customer, Action::Assign, customer_id).await?;
     let unit: i64 = sqlx::query("SELECT primary_unit_id FROM users WHERE id = $1 AND active = 1")
         .bind(to_user)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
         .ok_or(DomainError::invalid("owner", "unknown_user"))?
         .try_get("primary_unit_id")?;
     let before: Option<i64> =
-        sqlx::query("SELECT owner_id FROM customers WHERE id = $1").bind(customer_id).fetch_one(&mut *tx).await?.try_get("owner_id")?;
+        sqlx::query("SELECT owner_id FROM customers WHERE id = $1").bind(customer_id).fetch_one(&mut **tx).await?.try_get("owner_id")?;
+    if before == Some(to_user) {
+        return Ok(());
+    }
     let now = now_ms();
     sqlx::query("UPDATE customers SET owner_id = $2, unit_id = $3, pool_id = NULL, owned_since = $4, updated_at = $4 WHERE id = $1")
         .bind(customer_id)
         .bind(to_user)
         .bind(unit)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    history(&mut tx, customer_id, Some(actor.user_id), "assign", None, before.map(|b| b.to_string()), Some(to_user.to_string())).await?;
-    event(&mut tx, "customer.assign", customer_id, Some(actor.user_id), Some(to_user), json!({})).await?;
-    tx.commit().await?;
+    history(tx, customer_id, Some(actor.user_id), "assign", None, before.map(|b| b.to_string()), Some(to_user.to_string())).await?;
+    event(tx, "customer.assign", customer_id, Some(actor.user_id), Some(to_user), json!({})).await?;
     Ok(())
 }
 

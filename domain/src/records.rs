@@ -35,12 +35,42 @@ pub const CUSTOMER_FIELDS: &[FieldDef] = &[
     f("level"),
     f("source"),
     f("status"),
+    f("tags"),
     id_field("owner_id"),
     id_field("unit_id"),
 ];
 
-pub const TABLES: &[RecordTable] =
-    &[RecordTable { object: ObjectType::Customer, table: "customers", fields: CUSTOMER_FIELDS }];
+pub const TASK_FIELDS: &[FieldDef] = &[
+    id_field("title"),
+    f("description"),
+    f("due_at"),
+    f("priority"),
+    f("progress"),
+    f("status"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
+pub const LEAD_FIELDS: &[FieldDef] = &[
+    id_field("name"),
+    id_field("company"),
+    f("title"),
+    f("phone"),
+    f("email"),
+    f("province"),
+    f("city"),
+    f("source"),
+    f("note"),
+    id_field("status"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
+pub const TABLES: &[RecordTable] = &[
+    RecordTable { object: ObjectType::Customer, table: "customers", fields: CUSTOMER_FIELDS },
+    RecordTable { object: ObjectType::Task, table: "tasks", fields: TASK_FIELDS },
+    RecordTable { object: ObjectType::Lead, table: "leads", fields: LEAD_FIELDS },
+];
 
 pub fn table_of(object: ObjectType) -> Option<&'static RecordTable> {
     TABLES.iter().find(|t| t.object == object)

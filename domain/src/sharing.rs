@@ -113,6 +113,7 @@ pub async fn share(
     let after = json!({"object": object.as_str(), "record_id": record_id, "user": to_user, "unit": to_unit,
                        "access": access.as_str(), "expires_at": expires_at});
     audit::record(&mut tx, Some(actor.user_id), "share", Some(id), "create", None, Some(after)).await?;
+    crate::events::write(&mut tx, "share.granted", object, record_id, Some(actor.user_id), to_user, json!({ "access": access.as_str() })).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -137,6 +138,7 @@ pub async fn revoke(db: &Db, actor: &Actor, share_id: i64) -> DomainResult<()> {
                         "access": row.try_get::<String, _>("access")?,
                         "expires_at": row.try_get::<Option<i64>, _>("expires_at")?});
     audit::record(&mut tx, Some(actor.user_id), "share", Some(share_id), "revoke", Some(before), None).await?;
+    crate::events::write(&mut tx, "share.revoked", object, record_id, Some(actor.user_id), None, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -213,6 +215,7 @@ pub async fn transfer(
         .await?;
     let after = json!({"owner_id": new_owner, "unit_id": unit});
     audit::record(&mut tx, Some(actor.user_id), object.as_str(), Some(record_id), "transfer", Some(before), Some(after)).await?;
+    crate::events::write(&mut tx, "record.transfer", object, record_id, Some(actor.user_id), Some(new_owner), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -134,3 +134,26 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+/// The id of the user with this login.
+pub async fn user_id(db: &Db, login: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT id FROM users WHERE login = $1").bind(login).fetch_one(db.pool()).await.expect("a user with this login").try_get("id").unwrap()
+}
+
+/// The user with this login as the policy sees them now.
+pub async fn actor(db: &Db, login: &str) -> crate::policy::Actor {
+    crate::policy::Actor::load(db, user_id(db, login).await).await.expect("an active user")
+}
+
+/// The first customer (by id) owned by the user with this login.
+pub async fn first_customer_of(db: &Db, login: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT c.id FROM customers c JOIN users u ON u.id = c.owner_id WHERE u.login = $1 ORDER BY c.id LIMIT 1")
+        .bind(login)
+        .fetch_one(db.pool())
+        .await
+        .expect("the user owns a customer")
+        .try_get("id")
+        .unwrap()
+}

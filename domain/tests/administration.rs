@@ -54,7 +54,7 @@ on_both_engines!(units_are_created_renamed_moved_and_deactivated_by_rules, |t| {
     // Deactivation is refused while people or records remain, with the counts.
     match org::deactivate_unit(&t.db, &admin, bj).await {
         Err(DomainError::UnitNotEmpty { users, records, units }) => {
-            assert_eq!(users, 1, "the branch manager");
+            assert_eq!(users, 2, "the branch manager, and the service agent who also belongs to the branch");
             assert_eq!(records, 10, "the pool customers held by the branch");
             assert_eq!(units, 3);
         }
@@ -171,11 +171,12 @@ on_both_engines!(unit_and_user_moves_are_previewed_and_explained, |t| {
     let bj_team2 = unit(t, "北京销售二组").await;
     let sh = unit(t, "上海分公司").await;
     // Moving a Beijing team under Shanghai: the Shanghai manager gains its customers, the
-    // Beijing manager loses them; the team's rep swaps the Beijing pool for the Shanghai one.
+    // Beijing manager loses them (and so do the branches' service desks); the team's rep swaps the
+    // Beijing pool for the Shanghai one.
     let imp = impact::preview(&t.db, &admin, &Change::MoveUnit { unit_id: bj_team2, new_parent: sh }).await.unwrap();
     let c = &imp.objects[0];
-    assert_eq!(c.users_gaining, 2);
-    assert_eq!(c.users_losing, 2);
+    assert_eq!(c.users_gaining, 3);
+    assert_eq!(c.users_losing, 3);
     assert!(c.examples.iter().any(|e| e.user_name == "周敏" && e.gains));
     assert!(c.examples.iter().any(|e| e.user_name == "李建国" && !e.gains));
     assert!(org::subtree_ids(&t.db, unit(t, "北京分公司").await).await.unwrap().contains(&bj_team2), "preview only");

@@ -347,12 +347,35 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
 
 // ---------------------------------------------------------------------------------------------
 
+/// Every customer the list shows the actor, paging in small pages by a random sort; only this
+/// world's records count.
+async fn list_all(t: &TestDb, actor: &Actor, rng: &mut StdRng, records: &[i64]) -> BTreeSet<i64> {
+    use domain::customers::list::{page, ListQuery, Sort, SortKey};
+    let sort = Sort { key: SortKey::ALL[rng.gen_range(0..SortKey::ALL.len())], descending: rng.gen_bool(0.5) };
+    // Now and then one membership test instead of a walk per owner or unit.
+    domain::policy::reach::set_bucket_limit(if rng.gen_bool(0.3) { 1 } else { domain::policy::reach::MAX_BUCKETS });
+    let mut q = ListQuery { sort, limit: rng.gen_range(1..=5), ..Default::default() };
+    let mut seen = BTreeSet::new();
+    loop {
+        let p = page(&t.db, actor, &q).await.unwrap();
+        for row in &p.rows {
+            assert!(seen.insert(row.id), "a record appears on two pages");
+        }
+        match p.next {
+            Some(next) => q.after = Some(next),
+            None => break,
+        }
+    }
+    seen.retain(|id| records.contains(id));
+    seen
+}
+
 async fn check_engine(engine: Engine) {
     let seed: u64 = std::env::var("CRM_POLICY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| now_ms() as u64);
     let worlds: usize = std::env::var("CRM_POLICY_WORLDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let mut rng = StdRng::seed_from_u64(seed);
     let t = TestDb::new(engine).await;
-    let (mut cases, mut decisions, mut max_depth) = (0usize, 0usize, 0usize);
+    let (mut cases, mut decisions, mut max_depth, mut list_checks) = (0usize, 0usize, 0usize, 0usize);
     let mut n = 0;
     // At least `worlds` worlds, and more until 2,000 cases are reached.
     while n < worlds || cases < 2000 {
@@ -360,6 +383,16 @@ async fn check_engine(engine: Engine) {
         let w = generate(&mut rng);
         let ids = store(&t, &w, n).await;
         max_depth = max_depth.max((0..w.unit_parent.len()).map(|u| w.up_from(u).len()).max().unwrap_or(0));
+        // The in-memory policy used for live delivery, loaded once per world.
+        let snapshot = domain::policy::snapshot::Snapshot::load(&t.db).await.unwrap();
+        let mut facts = Vec::new();
+        {
+            let mut conn = t.db.pool().acquire().await.unwrap();
+            for id in &ids.records {
+                facts.push(domain::policy::snapshot::record_facts(&mut conn, ObjectType::Customer, *id).await.unwrap().unwrap());
+            }
+        }
+        let now = now_ms();
         for (ui, user_id) in ids.users.iter().enumerate() {
             let actor = Actor::load(&t.db, *user_id).await.unwrap();
             for action in ACTIONS {
@@ -374,9 +407,28 @@ async fn check_engine(engine: Engine) {
                     by_sql, expected,
                     "SQL filter disagrees with the model: seed {seed}, world {n}, user {ui}, {action:?}\n{w:#?}"
                 );
+                if *action == Action::Read {
+                    // The list path (scope resolved to owner or unit buckets) pages through the
+                    // same records, less those waiting in pools, in any sort order.
+                    let listed = list_all(&t, &actor, &mut rng, &ids.records).await;
+                    let expected_listed: BTreeSet<i64> = (0..w.records.len())
+                        .filter(|r| w.allows(ui, *action, *r) && !(w.records[*r].owner.is_none() && w.records[*r].pool.is_some()))
+                        .map(|r| ids.records[r])
+                        .collect();
+                    list_checks += 1;
+                    assert_eq!(
+                        listed, expected_listed,
+                        "list pages disagree with the model: seed {seed}, world {n}, user {ui}\n{w:#?}"
+                    );
+                }
                 for (ri, record_id) in ids.records.iter().enumerate() {
                     decisions += 1;
                     let d = decide(&t.db, &actor, ObjectType::Customer, *action, *record_id).await.unwrap();
+                    assert_eq!(
+                        snapshot.allows(*user_id, ObjectType::Customer, *action, &facts[ri], now),
+                        w.allows(ui, *action, ri),
+                        "in-memory policy disagrees with the model: seed {seed}, world {n}, user {ui}, record {ri}, {action:?}\n{w:#?}"
+                    );
                     assert_eq!(
                         d.allowed,
                         w.allows(ui, *action, ri),
@@ -388,7 +440,8 @@ async fn check_engine(engine: Engine) {
     }
     println!(
         "policy property test on {engine:?}: seed {seed}, {n} worlds (org depth up to {max_depth}), \
-         {cases} generated cases (user x action), {decisions} record decisions: SQL filter, single-record check and reference model agree"
+         {cases} generated cases (user x action), {decisions} record decisions, {list_checks} paged lists: \
+         SQL filter, list pages, single-record check, in-memory policy and reference model agree"
     );
     assert!(cases >= 2000, "at least 2,000 generated cases, got {cases}");
 }

@@ -147,6 +147,16 @@ on_both_engines!(entry_rules_route_by_region, |t| {
         let fin: i64 = fin.try_get("id").unwrap();
         assert_eq!(pools::release(&t.db, &rep2, fin, "转交行业组").await.unwrap(), finance_pool);
     }
+    // Unknown members and bad numbers are refused and change nothing.
+    let before = pools::get_pool(&t.db, finance_pool).await.unwrap();
+    assert!(matches!(pools::configure_pool(&t.db, &admin, finance_pool, &PoolSettings::default(), &[999_999], &[], &[]).await,
+        Err(DomainError::Invalid { field: "unit", .. })));
+    assert!(matches!(pools::configure_pool(&t.db, &admin, finance_pool, &PoolSettings::default(), &[], &[999_999], &[]).await,
+        Err(DomainError::Invalid { field: "user", .. })));
+    let bad = PoolSettings { max_held_per_user: -1, ..Default::default() };
+    assert!(matches!(pools::configure_pool(&t.db, &admin, finance_pool, &bad, &[], &[], &[]).await,
+        Err(DomainError::Invalid { field: "max_held_per_user", code: "out_of_range" })));
+    assert_eq!(pools::get_pool(&t.db, finance_pool).await.unwrap(), before);
     // Configuring pools is for administrators; the audit log records it.
     assert!(matches!(pools::create_pool(&t.db, &rep, 1, "x", "", &PoolSettings::default()).await, Err(DomainError::Forbidden)));
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'pool'").fetch_one(t.db.pool()).await.unwrap().try_get("n").unwrap();

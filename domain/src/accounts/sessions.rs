@@ -109,20 +109,43 @@ pub async fn resolve(db: &Db, token: &str, cfg: SessionConfig) -> DomainResult<O
     }))
 }
 
+/// Whether the session with this token hash is still valid (for connections that outlive a
+/// request, such as the live socket).
+pub async fn is_alive(db: &Db, hash: &str, cfg: SessionConfig) -> DomainResult<bool> {
+    let now = now_ms();
+    Ok(sqlx::query("SELECT 1 AS one FROM sessions s JOIN users u ON u.id = s.user_id \
+                    WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at >= $3 AND u.active = 1")
+        .bind(hash)
+        .bind(now)
+        .bind(now - cfg.idle_ms)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some())
+}
+
+/// Ends one session (sign-out). Its live connections close too.
 pub async fn revoke(db: &Db, token: &str) -> DomainResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(db.pool())
-        .await?;
+    let mut tx = db.begin_write().await?;
+    let hash = token_hash(token);
+    let user: Option<i64> = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+        .bind(&hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("user_id"))
+        .transpose()?;
+    if let Some(user) = user {
+        crate::events::write(&mut tx, crate::events::SESSIONS_ENDED, crate::roles::ObjectType::Admin, 0, Some(user), Some(user), serde_json::json!({ "session": hash }))
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
+/// Ends every session of a user (disabled, new password). Their live connections close at once.
 pub async fn revoke_all_for_user_tx(tx: &mut Tx, user_id: i64) -> DomainResult<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected())
+    let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?.rows_affected();
+    crate::events::write(tx, crate::events::SESSIONS_ENDED, crate::roles::ObjectType::Admin, 0, None, Some(user_id), serde_json::json!({})).await?;
+    Ok(n)
 }
 
 /// Deletes sessions past either timeout. Run periodically.

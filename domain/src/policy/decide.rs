@@ -18,6 +18,8 @@ pub enum Reason {
     Grant { scope: Scope, roles: Vec<String> },
     /// The customer waits in a pool the user is a member of.
     Pool { pool_id: i64 },
+    /// The user assigned this task to someone: they keep sight of it.
+    Creator,
     /// A share covers the record.
     Share { share_id: i64, access: String, to_user: Option<i64>, to_unit: Option<i64>, expires_at: Option<i64> },
 }
@@ -135,18 +137,25 @@ pub async fn decide_on(
 ) -> DomainResult<Decision> {
     let table = table_of(object).ok_or(DomainError::NotFound)?;
     let sql = match table.table {
-        "customers" => "SELECT owner_id, unit_id, pool_id FROM customers WHERE id = $1",
+        "customers" => "SELECT owner_id, unit_id, pool_id, CAST(NULL AS BIGINT) AS creator_id FROM customers WHERE id = $1",
+        "tasks" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, creator_id FROM tasks WHERE id = $1",
+        // Leads wait in no pool.
+        "leads" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM leads WHERE id = $1",
         _ => return Err(DomainError::NotFound),
     };
     let row = sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await?.ok_or(DomainError::NotFound)?;
     let owner: Option<i64> = row.try_get("owner_id")?;
     let unit: i64 = row.try_get("unit_id")?;
-    let pool: Option<i64> = row.try_get("pool_id")?;
+    let pool: Option<i64> = row.try_get::<Option<i64>, _>("pool_id").ok().flatten();
+    let creator: Option<i64> = row.try_get::<Option<i64>, _>("creator_id").ok().flatten();
     let scope = actor.scope(object, action);
     let mut reasons = Vec::new();
     if scope_covers(conn, actor, scope, owner, unit).await? {
         let roles = roles_granting(conn, actor, object, action, scope).await?;
         reasons.push(Reason::Grant { scope, roles });
+    }
+    if object == ObjectType::Task && matches!(action, Action::Read | Action::Update) && creator == Some(actor.user_id) {
+        reasons.push(Reason::Creator);
     }
     if let (Action::Read, ObjectType::Customer, Some(pool_id), None) = (action, object, pool, owner) {
         if crate::pools::member_pools_on(conn, actor).await?.contains(&pool_id) {

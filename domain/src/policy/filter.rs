@@ -102,11 +102,13 @@ pub fn record_filter(actor: &Actor, object: ObjectType, action: Action, alias: &
             } else {
                 String::new()
             };
+            // Whoever assigned a task keeps sight of it.
+            let creator = if object == ObjectType::Task { format!(" OR {alias}.creator_id = {user}") } else { String::new() };
             format!(
                 "({by_scope} OR EXISTS (SELECT 1 FROM shares sh WHERE sh.object = '{object}' AND sh.record_id = {alias}.id{access} \
                    AND (sh.expires_at IS NULL OR sh.expires_at > {now}) \
                    AND (sh.grantee_user_id = {user} OR sh.grantee_unit_id IN (\
-                        SELECT c2.ancestor_id FROM org_unit_closure c2 WHERE c2.descendant_id IN {units}))){pool})",
+                        SELECT c2.ancestor_id FROM org_unit_closure c2 WHERE c2.descendant_id IN {units}))){pool}{creator})",
                 object = object.as_str(),
                 units = my_units(&user),
             )

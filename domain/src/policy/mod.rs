@@ -10,6 +10,8 @@
 pub mod decide;
 pub mod fields;
 pub mod filter;
+pub mod reach;
+pub mod snapshot;
 
 use sqlx::{AnyConnection, Row};
 

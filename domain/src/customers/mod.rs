@@ -2,12 +2,22 @@
 //! records are decided by it, hidden fields never leave this module, read-only fields refuse the
 //! whole write.
 
+pub mod assessments;
+pub mod bulk;
+pub mod export;
+pub mod history;
+pub mod list;
+pub mod notes;
+pub mod tags;
+
+pub use list::{ListFilter, COUNT_CAP};
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::audit;
 use crate::clock::now_ms;
@@ -16,7 +26,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::policy::{record_filter, require_on, Actor};
 use crate::roles::{Action, ObjectType, Scope};
 
-const OBJECT: ObjectType = ObjectType::Customer;
+pub(crate) const OBJECT: ObjectType = ObjectType::Customer;
 
 #[derive(Debug, Clone)]
 pub struct NewCustomer {
@@ -56,18 +66,48 @@ pub struct CustomerView {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
     pub unit_id: i64,
     pub unit_name: String,
     pub updated_at: i64,
+    pub created_at: i64,
+    /// 0 when never followed up.
+    pub last_follow_up_at: i64,
 }
 
-const SELECT: &str = "SELECT c.id, c.name, c.kind, c.industry, c.province, c.city, c.address, c.phone, c.level, \
-    c.source, c.status, c.owner_id, u.display_name AS owner_name, c.unit_id, o.name AS unit_name, c.updated_at \
+pub(crate) const SELECT: &str = "SELECT c.id, c.name, c.kind, c.industry, c.province, c.city, c.address, c.phone, c.level, \
+    c.source, c.status, c.owner_id, u.display_name AS owner_name, c.unit_id, o.name AS unit_name, c.updated_at, \
+    c.created_at, c.last_follow_up_at \
     FROM customers c LEFT JOIN users u ON u.id = c.owner_id JOIN org_units o ON o.id = c.unit_id";
 
-fn view_from_row(actor: &Actor, r: &AnyRow) -> DomainResult<CustomerView> {
+/// Fills in the tags of customers, for users who may read tags.
+pub(crate) async fn attach_tags(conn: &mut AnyConnection, actor: &Actor, views: &mut [CustomerView]) -> DomainResult<()> {
+    if views.is_empty() || !actor.fields.can_read(OBJECT, "tags") {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (1..=views.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ({}) ORDER BY tag", placeholders.join(", "));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for v in views.iter() {
+        q = q.bind(v.id);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    for v in views.iter_mut() {
+        v.tags = Some(Vec::new());
+    }
+    for r in rows {
+        let id: i64 = r.try_get("customer_id")?;
+        if let Some(v) = views.iter_mut().find(|v| v.id == id) {
+            v.tags.get_or_insert_with(Vec::new).push(r.try_get("tag")?);
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn view_from_row(actor: &Actor, r: &AnyRow) -> DomainResult<CustomerView> {
     let field = |name: &'static str| -> DomainResult<Option<String>> {
         if actor.fields.can_read(OBJECT, name) {
             Ok(Some(r.try_get::<String, _>(name)?))
@@ -87,51 +127,19 @@ fn view_from_row(actor: &Actor, r: &AnyRow) -> DomainResult<CustomerView> {
         level: field("level")?,
         source: field("source")?,
         status: field("status")?,
+        tags: None,
         owner_id: r.try_get("owner_id")?,
         owner_name: r.try_get("owner_name")?,
         unit_id: r.try_get("unit_id")?,
         unit_name: r.try_get("unit_name")?,
         updated_at: r.try_get("updated_at")?,
+        created_at: r.try_get("created_at")?,
+        last_follow_up_at: r.try_get::<Option<i64>, _>("last_follow_up_at")?.unwrap_or(0),
     })
 }
 
 /// Customers waiting in a pool are listed on the pool pages, not among held customers.
-const NOT_WAITING_IN_POOL: &str = "NOT (c.owner_id IS NULL AND c.pool_id IS NOT NULL)";
-
-/// Filters of the customer list. Empty fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListFilter {
-    /// Part of the name or of the phone number.
-    pub text: String,
-    pub level: String,
-    pub city: String,
-}
-
-/// Counts above this are shown as "10,000+": exact counts of huge lists cost more than they tell.
-pub const COUNT_CAP: i64 = 10_000;
-
-/// The filter's conditions, numbered from `$first`, with their values.
-fn filter_sql(f: &ListFilter, first: usize) -> (String, Vec<String>) {
-    let mut sql = String::new();
-    let mut binds = Vec::new();
-    let mut n = first;
-    let text = f.text.trim();
-    if !text.is_empty() {
-        // LIKE wildcards typed by the user are taken literally.
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        sql.push_str(&format!(" AND (LOWER(c.name) LIKE ${n} ESCAPE '\\' OR c.phone LIKE ${n} ESCAPE '\\')"));
-        binds.push(format!("%{escaped}%"));
-        n += 1;
-    }
-    for (value, column) in [(&f.level, "c.level"), (&f.city, "c.city")] {
-        if !value.trim().is_empty() {
-            sql.push_str(&format!(" AND {column} = ${n}"));
-            binds.push(value.trim().to_string());
-            n += 1;
-        }
-    }
-    (sql, binds)
-}
+pub(crate) const NOT_WAITING_IN_POOL: &str = "NOT (c.owner_id IS NULL AND c.pool_id IS NOT NULL)";
 
 /// One page of the customers the actor may read (not those waiting in pools), by id; `after_id`
 /// continues a previous page.
@@ -141,44 +149,14 @@ pub async fn list_visible(db: &Db, actor: &Actor, after_id: Option<i64>, limit: 
 
 /// Like [`list_visible`], narrowed by a filter.
 pub async fn list_filtered(db: &Db, actor: &Actor, filter: &ListFilter, after_id: Option<i64>, limit: i64) -> DomainResult<Vec<CustomerView>> {
-    let f = record_filter(actor, OBJECT, Action::Read, "c", 1, now_ms());
-    let next = f.next_param(1);
-    let (extra, values) = filter_sql(filter, next);
-    let n = next + values.len();
-    let sql = format!(
-        "{SELECT} WHERE {} AND {NOT_WAITING_IN_POOL}{extra} AND c.id > ${n} ORDER BY c.id LIMIT ${}",
-        f.sql,
-        n + 1
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in &f.binds {
-        q = q.bind(*b);
-    }
-    for v in values {
-        q = q.bind(v);
-    }
-    let rows = q.bind(after_id.unwrap_or(0)).bind(limit.clamp(1, 500)).fetch_all(db.pool()).await?;
-    rows.iter().map(|r| view_from_row(actor, r)).collect()
+    let after = after_id.map(|id| list::Cursor::parse(&format!("i.{id}.{id}"))).transpose()?;
+    let q = list::ListQuery { filter: filter.clone(), sort: list::Sort::default(), after, limit };
+    Ok(list::page(db, actor, &q).await?.rows)
 }
 
 /// How many customers match, exact up to [`COUNT_CAP`]; above it, `COUNT_CAP + 1`.
 pub async fn count_filtered(db: &Db, actor: &Actor, filter: &ListFilter) -> DomainResult<i64> {
-    let f = record_filter(actor, OBJECT, Action::Read, "c", 1, now_ms());
-    let next = f.next_param(1);
-    let (extra, values) = filter_sql(filter, next);
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM customers c WHERE {} AND {NOT_WAITING_IN_POOL}{extra} LIMIT {}) capped",
-        f.sql,
-        COUNT_CAP + 1
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in &f.binds {
-        q = q.bind(*b);
-    }
-    for v in values {
-        q = q.bind(v);
-    }
-    Ok(q.fetch_one(db.pool()).await?.try_get("n")?)
+    list::count(db, actor, filter, false).await
 }
 
 /// The ids of every customer the actor may do `action` on (for tests and bulk checks).
@@ -194,13 +172,7 @@ pub async fn ids_where(db: &Db, actor: &Actor, action: Action) -> DomainResult<V
 }
 
 pub async fn count_visible(db: &Db, actor: &Actor) -> DomainResult<i64> {
-    let f = record_filter(actor, OBJECT, Action::Read, "c", 1, now_ms());
-    let sql = format!("SELECT COUNT(*) AS n FROM customers c WHERE {} AND {NOT_WAITING_IN_POOL}", f.sql);
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in &f.binds {
-        q = q.bind(*b);
-    }
-    Ok(q.fetch_one(db.pool()).await?.try_get("n")?)
+    list::count(db, actor, &ListFilter::default(), true).await
 }
 
 /// One customer, or NotFound when the actor may not read it.
@@ -209,7 +181,27 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<CustomerView> 
     require_on(&mut conn, actor, OBJECT, Action::Read, id).await?;
     let sql = format!("{SELECT} WHERE c.id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *conn).await?.ok_or(DomainError::NotFound)?;
-    view_from_row(actor, &row)
+    let mut view = [view_from_row(actor, &row)?];
+    attach_tags(&mut conn, actor, &mut view).await?;
+    let [view] = view;
+    Ok(view)
+}
+
+/// The customer as a row of the customer list, or None when the actor may not read it (any more)
+/// or it waits in a pool (the list leaves those out): for updating an open list in place.
+pub async fn list_row(db: &Db, actor: &Actor, id: i64) -> DomainResult<Option<CustomerView>> {
+    match get(db, actor, id).await {
+        Ok(view) => {
+            let waiting = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT c.id FROM customers c WHERE c.id = $1 AND NOT {NOT_WAITING_IN_POOL}")))
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?
+                .is_some();
+            Ok((!waiting).then_some(view))
+        }
+        Err(DomainError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn insert_customer_tx(tx: &mut Tx, c: &NewCustomer, created_by: Option<i64>) -> DomainResult<i64> {
@@ -222,8 +214,9 @@ pub async fn insert_customer_tx(tx: &mut Tx, c: &NewCustomer, created_by: Option
     }
     let now = now_ms();
     Ok(sqlx::query(
-        "INSERT INTO customers (name, kind, industry, province, city, phone, level, source, status, owner_id, unit_id, created_at, updated_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11, $11, $12) RETURNING id",
+        "INSERT INTO customers (name, kind, industry, province, city, phone, level, source, status, owner_id, unit_id, \
+         last_follow_up_at, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, 0, $11, $11, $12) RETURNING id",
     )
     .bind(name)
     .bind(c.kind)
@@ -270,8 +263,20 @@ fn parse_field(field: &str, value: &str) -> DomainResult<(&'static str, String)>
 }
 
 /// Changes fields of a customer. The update right on the record and the edit right on every
-/// changed field are required; otherwise nothing changes.
+/// changed field are required; otherwise nothing changes. When `expected_updated_at` is given and
+/// the customer changed since (someone else saved first), nothing changes either. Each changed
+/// field is written to the customer's history.
 pub async fn update(db: &Db, actor: &Actor, id: i64, changes: &BTreeMap<String, String>) -> DomainResult<()> {
+    update_checked(db, actor, id, changes, None).await
+}
+
+pub async fn update_checked(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    changes: &BTreeMap<String, String>,
+    expected_updated_at: Option<i64>,
+) -> DomainResult<()> {
     let parsed: Vec<(&'static str, String)> =
         changes.iter().map(|(k, v)| parse_field(k, v)).collect::<DomainResult<_>>()?;
     if parsed.is_empty() {
@@ -280,14 +285,35 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, changes: &BTreeMap<String, 
     let mut tx = db.begin_write().await?;
     require_on(&mut tx, actor, OBJECT, Action::Update, id).await?;
     actor.fields.check_writes(OBJECT, parsed.iter().map(|(k, _)| *k))?;
+    let lock = format!("SELECT * FROM customers WHERE id = $1{}", db.for_update());
+    let current = sqlx::query(sqlx::AssertSqlSafe(lock)).bind(id).fetch_one(&mut *tx).await?;
+    if expected_updated_at.is_some_and(|v| v != current.try_get::<i64, _>("updated_at").unwrap_or(v)) {
+        return Err(DomainError::Conflict("changed_meanwhile".into()));
+    }
+    let mut changed = Vec::new();
+    for (field, value) in &parsed {
+        let old: String = current.try_get(*field)?;
+        if old != *value {
+            changed.push((*field, old, value.clone()));
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let now = now_ms();
     // Column names come from the fixed list in parse_field; values are bound.
-    let sets: Vec<String> = parsed.iter().enumerate().map(|(i, (k, _))| format!("{k} = ${}", i + 3)).collect();
+    let sets: Vec<String> = changed.iter().enumerate().map(|(i, (k, _, _))| format!("{k} = ${}", i + 3)).collect();
     let sql = format!("UPDATE customers SET updated_at = $2, {} WHERE id = $1", sets.join(", "));
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(now_ms());
-    for (_, v) in &parsed {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(now);
+    for (_, _, v) in &changed {
         q = q.bind(v.clone());
     }
     q.execute(&mut *tx).await?;
+    for (field, old, new) in &changed {
+        history::record_field_change(&mut tx, id, actor.user_id, field, old, new, now).await?;
+    }
+    let fields: Vec<&str> = changed.iter().map(|(f, _, _)| *f).collect();
+    crate::events::write(&mut tx, "customer.update", OBJECT, id, Some(actor.user_id), None, json!({ "fields": fields })).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,0 +1,87 @@
+//! The contact list across customers. A contact is seen with its customer: whoever may read the
+//! customer (and may read contacts at all) reads its contacts. Like the customer list, it walks
+//! one bucket per owner or unit the scope reaches, newest or by name, in keyset pages.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::clock::now_ms;
+use crate::customers::NOT_WAITING_IN_POOL;
+use crate::db::Db;
+use crate::error::{DomainError, DomainResult};
+use crate::policy::reach::{reach_on, read_buckets, Params};
+use crate::policy::Actor;
+use crate::roles::{Action, ObjectType};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub id: i64,
+    pub name: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactQuery {
+    /// Part of the name, phone or e-mail.
+    pub text: String,
+    /// Continue after this contact id (newest first).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+fn require_contact_read(actor: &Actor) -> DomainResult<()> {
+    if actor.grants.can(ObjectType::Contact, Action::Read) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
+}
+
+/// A page of contacts, newest first, of customers the actor may read (not those waiting in pools).
+pub async fn list(db: &Db, actor: &Actor, q: &ContactQuery) -> DomainResult<Vec<ContactRow>> {
+    require_contact_read(actor)?;
+    let mut conn = db.pool().acquire().await?;
+    let reach = reach_on(&mut conn, actor, ObjectType::Customer, Action::Read).await?;
+    let mut p = Params::default();
+    let buckets = read_buckets(&mut p, actor, ObjectType::Customer, &reach, "c", now_ms());
+    let mut cond = String::new();
+    let text = q.text.trim().to_lowercase();
+    if !text.is_empty() {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let v = p.text(format!("%{escaped}%"));
+        cond.push_str(&format!(" AND (LOWER(k.name) LIKE {v} ESCAPE '\\' OR k.phone LIKE {v} ESCAPE '\\' OR LOWER(k.email) LIKE {v} ESCAPE '\\')"));
+    }
+    if let Some(before) = q.before_id {
+        cond.push_str(&format!(" AND k.id < {}", p.int(before)));
+    }
+    let limit = p.int(q.limit.clamp(1, 200));
+    let union = buckets
+        .iter()
+        .map(|b| {
+            format!(
+                "SELECT k.id, k.name, k.title, k.phone, k.email, k.customer_id, c.name AS customer_name \
+                 FROM customers c JOIN contacts k ON k.customer_id = c.id WHERE ({b}) AND {NOT_WAITING_IN_POOL}{cond}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let sql = format!("SELECT * FROM ({union}) x ORDER BY x.id DESC LIMIT {limit}");
+    let rows = p.query(sql).fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ContactRow {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                title: r.try_get("title")?,
+                phone: r.try_get("phone")?,
+                email: r.try_get("email")?,
+                customer_id: r.try_get("customer_id")?,
+                customer_name: r.try_get("customer_name")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,91 @@
+//! Field history of a customer: who changed which field from what to what, and when; and the
+//! customer as it was at a past time. Only fields the viewer may read are shown.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use super::{get, CustomerView, OBJECT};
+use crate::db::{Db, Tx};
+use crate::error::{DomainError, DomainResult};
+use crate::policy::{require_on, Actor};
+use crate::roles::Action;
+
+pub(crate) async fn record_field_change(tx: &mut Tx, customer_id: i64, actor_id: i64, field: &str, old: &str, new: &str, at: i64) -> DomainResult<()> {
+    sqlx::query(
+        "INSERT INTO customer_history (customer_id, at, actor_id, kind, field, old_value, new_value, note) \
+         VALUES ($1, $2, $3, 'field', $4, $5, $6, NULL)",
+    )
+    .bind(customer_id)
+    .bind(at)
+    .bind(actor_id)
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub at: i64,
+    pub who: Option<String>,
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// The changes to fields the actor may read, newest first.
+pub async fn field_history(db: &Db, actor: &Actor, customer_id: i64) -> DomainResult<Vec<FieldChange>> {
+    let mut conn = db.pool().acquire().await?;
+    require_on(&mut conn, actor, OBJECT, Action::Read, customer_id).await?;
+    let rows = sqlx::query(
+        "SELECT h.at, u.display_name, h.field, h.old_value, h.new_value FROM customer_history h \
+         LEFT JOIN users u ON u.id = h.actor_id WHERE h.customer_id = $1 AND h.kind = 'field' ORDER BY h.at DESC, h.id DESC",
+    )
+    .bind(customer_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let field: String = r.try_get("field")?;
+        if !actor.fields.can_read(OBJECT, &field) {
+            continue;
+        }
+        out.push(FieldChange {
+            at: r.try_get("at")?,
+            who: r.try_get("display_name")?,
+            field,
+            old: r.try_get::<Option<String>, _>("old_value")?.unwrap_or_default(),
+            new: r.try_get::<Option<String>, _>("new_value")?.unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// The customer as it was at `at` (UTC ms): today's values with every later change undone.
+/// Fields the actor may not read stay absent.
+pub async fn as_of(db: &Db, actor: &Actor, customer_id: i64, at: i64) -> DomainResult<CustomerView> {
+    let mut view = get(db, actor, customer_id).await?;
+    if at < view.created_at {
+        return Err(DomainError::invalid("at", "before_creation"));
+    }
+    for change in field_history(db, actor, customer_id).await?.into_iter().filter(|c| c.at > at) {
+        let old = change.old;
+        match change.field.as_str() {
+            "name" => view.name = old,
+            "kind" => view.kind = Some(old),
+            "industry" => view.industry = Some(old),
+            "province" => view.province = Some(old),
+            "city" => view.city = Some(old),
+            "address" => view.address = Some(old),
+            "phone" => view.phone = Some(old),
+            "level" => view.level = Some(old),
+            "source" => view.source = Some(old),
+            "status" => view.status = Some(old),
+            "tags" => view.tags = Some(super::tags::split(&old)),
+            _ => {}
+        }
+    }
+    Ok(view)
+}

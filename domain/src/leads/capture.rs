@@ -1,0 +1,200 @@
+//! Capturing a lead: the checks every new lead passes (from the form and from each CSV row), and
+//! its creation with an owner from the assignment rules or the person who captured it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+
+use super::assignment::Router;
+use super::{event, OBJECT};
+use crate::accounts::users::Email;
+use crate::activity::normalize_phone;
+use crate::clock::now_ms;
+use crate::db::{Db, Tx};
+use crate::error::{DomainError, DomainResult};
+use crate::policy::{decide_on, Actor};
+use crate::roles::Action;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadInput {
+    /// The person.
+    pub name: String,
+    pub company: String,
+    /// The person's job title.
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    pub province: String,
+    pub city: String,
+    pub source: String,
+    pub note: String,
+    /// Keep the lead ("assign to me") instead of running the assignment rules.
+    pub keep: bool,
+}
+
+/// A lead that passed the checks: trimmed, phone as digits, e-mail lower-case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CleanLead {
+    pub name: String,
+    pub company: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    pub province: String,
+    pub city: String,
+    pub source: String,
+    pub note: String,
+}
+
+impl LeadInput {
+    /// The checks: a name or a company, lengths, a phone of 5 to 20 digits when given, an e-mail
+    /// of the usual shape when given.
+    pub fn validated(&self) -> DomainResult<CleanLead> {
+        let t = |s: &String| s.trim().to_string();
+        let lead = CleanLead {
+            name: t(&self.name),
+            company: t(&self.company),
+            title: t(&self.title),
+            phone: normalize_phone(&self.phone),
+            email: String::new(),
+            province: t(&self.province),
+            city: t(&self.city),
+            source: t(&self.source),
+            note: t(&self.note),
+        };
+        if lead.name.is_empty() && lead.company.is_empty() {
+            return Err(DomainError::invalid("name", "name_or_company"));
+        }
+        for (field, value, limit) in [
+            ("name", &lead.name, 100),
+            ("company", &lead.company, 200),
+            ("title", &lead.title, 100),
+            ("province", &lead.province, 50),
+            ("city", &lead.city, 50),
+            ("source", &lead.source, 50),
+            ("note", &lead.note, 2000),
+        ] {
+            if value.chars().count() > limit {
+                return Err(DomainError::invalid(field, "too_long"));
+            }
+        }
+        if !self.phone.trim().is_empty() && !(5..=20).contains(&lead.phone.len()) {
+            return Err(DomainError::invalid("phone", "format"));
+        }
+        let email = if self.email.trim().is_empty() { String::new() } else { Email::parse(&self.email)?.as_str().to_string() };
+        Ok(CleanLead { email, ..lead })
+    }
+}
+
+/// A new lead and where it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Captured {
+    pub id: i64,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// Whether the person who captured it may open it (a lead the rules gave to someone else in
+    /// another unit is out of their sight).
+    pub visible: bool,
+}
+
+/// Inserts a lead with its owner (or none) and unit, and writes its events.
+pub(crate) async fn insert_lead_tx(tx: &mut Tx, lead: &CleanLead, owner: Option<i64>, unit: i64, actor_id: i64) -> DomainResult<i64> {
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO leads (name, company, title, phone, email, province, city, source, note, status, owner_id, unit_id, \
+         assigned_at, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
+    )
+    .bind(&lead.name)
+    .bind(&lead.company)
+    .bind(&lead.title)
+    .bind(&lead.phone)
+    .bind(&lead.email)
+    .bind(&lead.province)
+    .bind(&lead.city)
+    .bind(&lead.source)
+    .bind(&lead.note)
+    .bind(if owner.is_some() { "assigned" } else { "new" })
+    .bind(owner)
+    .bind(unit)
+    .bind(owner.map(|_| now))
+    .bind(now)
+    .bind(actor_id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    event(tx, "lead.create", id, Some(actor_id), None, json!({})).await?;
+    if let Some(o) = owner.filter(|o| *o != actor_id) {
+        event(tx, "lead.assign", id, Some(actor_id), Some(o), json!({"by": "rules"})).await?;
+    }
+    Ok(id)
+}
+
+pub(crate) async fn names_of(tx: &mut Tx, owner: Option<i64>, unit: i64) -> DomainResult<(Option<String>, String)> {
+    let owner_name = match owner {
+        Some(o) => Some(sqlx::query("SELECT display_name FROM users WHERE id = $1").bind(o).fetch_one(&mut **tx).await?.try_get("display_name")?),
+        None => None,
+    };
+    let unit_name = sqlx::query("SELECT name FROM org_units WHERE id = $1").bind(unit).fetch_one(&mut **tx).await?.try_get("name")?;
+    Ok((owner_name, unit_name))
+}
+
+/// Captures a lead. Needs a create grant for leads. With `keep` the actor owns it in their
+/// primary unit; otherwise the first matching assignment rule hands it round-robin to one of its
+/// unit's people, and without a rule (or anyone to take it) it waits unassigned in the rule's
+/// unit, else in the actor's primary unit.
+pub async fn create_lead(db: &Db, actor: &Actor, input: &LeadInput) -> DomainResult<Captured> {
+    if !actor.may_create(OBJECT) {
+        return Err(DomainError::Forbidden);
+    }
+    let lead = input.validated()?;
+    let mut tx = db.begin_write().await?;
+    let (owner, unit) = if input.keep {
+        (Some(actor.user_id), actor.units[0])
+    } else {
+        let mut router = Router::load(&mut tx, db, false).await?;
+        let routed = router.route(&mut tx, &lead).await?;
+        router.save(&mut tx).await?;
+        (routed.owner.map(|(user, _)| user), routed.owner.map(|(_, unit)| unit).or(routed.unit).unwrap_or(actor.units[0]))
+    };
+    let id = insert_lead_tx(&mut tx, &lead, owner, unit, actor.user_id).await?;
+    let visible = decide_on(&mut tx, actor, OBJECT, Action::Read, id).await?.allowed;
+    let (owner_name, unit_name) = names_of(&mut tx, owner, unit).await?;
+    tx.commit().await?;
+    Ok(Captured { id, owner_id: owner, owner_name, unit_id: unit, unit_name, visible })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str, company: &str) -> LeadInput {
+        LeadInput { name: name.into(), company: company.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_lead_needs_a_name_or_a_company() {
+        assert!(matches!(input(" ", "").validated(), Err(DomainError::Invalid { field: "name", code: "name_or_company" })));
+        assert_eq!(input(" 王五 ", "").validated().unwrap().name, "王五");
+        assert_eq!(input("", "华信科技").validated().unwrap().company, "华信科技");
+    }
+
+    #[test]
+    fn phones_become_digits_and_emails_are_checked() {
+        let ok = LeadInput { phone: "+86 138-0013-8000".into(), email: " Wang@Example.COM ".into(), ..input("王五", "") }.validated().unwrap();
+        assert_eq!(ok.phone, "8613800138000");
+        assert_eq!(ok.email, "wang@example.com");
+        assert!(matches!(LeadInput { phone: "12-3".into(), ..input("王五", "") }.validated(), Err(DomainError::Invalid { field: "phone", .. })));
+        assert!(matches!(LeadInput { phone: "电话".into(), ..input("王五", "") }.validated(), Err(DomainError::Invalid { field: "phone", .. })));
+        assert!(matches!(LeadInput { email: "not-mail".into(), ..input("王五", "") }.validated(), Err(DomainError::Invalid { field: "email", .. })));
+    }
+
+    #[test]
+    fn lengths_are_limited() {
+        assert!(matches!(input(&"名".repeat(101), "").validated(), Err(DomainError::Invalid { field: "name", code: "too_long" })));
+        assert!(matches!(LeadInput { note: "x".repeat(2001), ..input("王五", "") }.validated(), Err(DomainError::Invalid { field: "note", code: "too_long" })));
+        assert!(input(&"名".repeat(100), "").validated().is_ok());
+    }
+}
