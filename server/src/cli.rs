@@ -68,6 +68,35 @@ pub enum Command {
         #[arg(long)]
         email: Option<String>,
     },
+    /// Fill an empty database with a large generated data set for benchmarks.
+    BenchData(BenchDataArgs),
+}
+
+/// The shape of the generated data set (see domain::bench_data).
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchDataArgs {
+    #[arg(long, default_value_t = 1_000_000)]
+    pub customers: usize,
+    /// Average contacts per customer.
+    #[arg(long, default_value_t = 1.5)]
+    pub contacts_per_customer: f64,
+    /// Average follow-ups per customer.
+    #[arg(long, default_value_t = 1.5)]
+    pub follow_ups_per_customer: f64,
+    /// Org units in all.
+    #[arg(long, default_value_t = 500)]
+    pub units: usize,
+    /// Deepest level of the org tree, the group being level 1 (4 to 8).
+    #[arg(long, default_value_t = 6)]
+    pub max_depth: usize,
+    #[arg(long, default_value_t = 10_000)]
+    pub users: usize,
+    /// The same seed and end date give the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// End of the generated three years, YYYY-MM-DD (default: today, UTC).
+    #[arg(long)]
+    pub until: Option<String>,
 }
 
 pub fn init_logging(level: &str) {
@@ -101,6 +130,10 @@ pub async fn run(cli: Cli) -> CliResult<()> {
         Command::CreateAdmin { login, password, name, email } => {
             let db = open_db(&cli.database_url).await?;
             create_admin(&db, &login, &password, &name, email.as_deref()).await
+        }
+        Command::BenchData(args) => {
+            let db = open_db(&cli.database_url).await?;
+            bench_data(&db, args).await
         }
     }
 }
@@ -145,6 +178,44 @@ async fn create_admin(db: &Db, login: &str, password: &str, name: &str, email: O
     let email = email.map(Email::parse).transpose().map_err(|_| "the e-mail address is not valid")?;
     let id = domain::accounts::users::create_administrator(db, login, email, name, password).await?;
     println!("Administrator created (user id {id}).");
+    Ok(())
+}
+
+async fn bench_data(db: &Db, args: BenchDataArgs) -> CliResult<()> {
+    use domain::bench_data::{generate, start_of_today_ms, BenchConfig};
+    let until_ms = match &args.until {
+        Some(date) => domain::clock::end_of_day_ms(date).ok_or("--until must be a date, YYYY-MM-DD")? + 1,
+        None => start_of_today_ms(),
+    };
+    let config = BenchConfig {
+        customers: args.customers,
+        contacts_per_customer: args.contacts_per_customer,
+        follow_ups_per_customer: args.follow_ups_per_customer,
+        units: args.units,
+        max_depth: args.max_depth,
+        users: args.users,
+        seed: args.seed,
+        until_ms,
+    };
+    let started = std::time::Instant::now();
+    let summary = match generate(db, &config).await {
+        Ok(s) => s,
+        Err(domain::DomainError::Conflict(_)) => {
+            return Err("the database is not empty; bench data is only generated into an empty database (create a new one)".into())
+        }
+        Err(domain::DomainError::Invalid { field, .. }) => return Err(format!("--{} is out of range", field.replace('_', "-")).into()),
+        Err(e) => return Err(e.into()),
+    };
+    println!(
+        "Bench data created in {:.0} s: {} units (depth {}, {} branches), {} users, {} customers ({} in pools), {} contacts, \
+         {} follow-ups, {} tags, {} shares, {} pools.",
+        started.elapsed().as_secs_f64(), summary.units, summary.max_depth, summary.branches, summary.users, summary.customers,
+        summary.pooled, summary.contacts, summary.follow_ups, summary.tags, summary.shares, summary.pools
+    );
+    for (phase, secs) in &summary.timings {
+        println!("  {phase}: {secs:.1} s");
+    }
+    println!("Every generated user's password is: {} (logins: admin, ceo, bm…, lead…, sales…)", summary.password);
     Ok(())
 }
 

@@ -1,5 +1,6 @@
-//! Background jobs of one server instance: purging dead sessions and recycling pool customers.
-//! Both are idempotent, so several instances running them against one database is harmless.
+//! Background jobs of one server instance: reminders for tasks that fell due (every minute),
+//! purging dead sessions and recycling pool customers (every ten minutes). All are idempotent, so
+//! several instances running them against one database is harmless.
 
 use std::time::Duration;
 
@@ -8,9 +9,19 @@ use app::server::AppState;
 /// Starts the periodic jobs; the handle is aborted at shutdown.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut round: u64 = 0;
         loop {
             tick.tick().await;
+            round += 1;
+            match domain::tasks::remind_due(&state.db, domain::clock::now_ms()).await {
+                Ok(r) if !r.is_empty() => tracing::info!(tasks = r.len(), "due tasks reminded"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "task reminders failed"),
+            }
+            if round % 10 != 1 {
+                continue;
+            }
             match domain::accounts::sessions::purge_expired(&state.db, state.sessions).await {
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
                 Ok(_) => {}

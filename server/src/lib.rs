@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod guard;
 pub mod jobs;
+pub mod live;
 pub mod routes;
 
 pub use routes::{build_router, leptos_options};

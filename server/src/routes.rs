@@ -25,8 +25,10 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    let hub = crate::live::Hub::start(state.clone());
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/api/live", get(move |q, ws, req| crate::live::connect(hub.clone(), q, ws, req)))
         .leptos_routes_with_context(
             &options,
             routes,

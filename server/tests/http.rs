@@ -270,7 +270,7 @@ on_both_engines!(hidden_fields_never_leave_the_server, |t| {
         .await
         .unwrap();
     let rep = s.session("bj.sales1").await;
-    let no_filter = serde_json::json!({"filter": {"text": "", "level": "", "city": ""}, "after": null});
+    let no_filter = serde_json::json!({"spec": {"filter": {"text": "", "level": "", "city": ""}}, "after": null});
     let body = s.client.post(s.url("/api/customers/list")).header(COOKIE, &rep).json(&no_filter).send().await.unwrap().text().await.unwrap();
     let page: serde_json::Value = serde_json::from_str(&body).unwrap();
     let rows = page["rows"].as_array().unwrap();
@@ -282,6 +282,41 @@ on_both_engines!(hidden_fields_never_leave_the_server, |t| {
     let page: serde_json::Value = s.client.post(s.url("/api/customers/list")).header(COOKIE, &manager).json(&no_filter).send().await.unwrap().json().await.unwrap();
     assert!(page["rows"][0]["phone"].is_string());
     assert_eq!(page["total"], 90, "held Beijing customers; ten more wait in the pool");
+
+    // The customer page: no phone among the rep's fields, nor in the field history, after the
+    // manager changed it.
+    let id: i64 = sqlx::query("SELECT c.id FROM customers c JOIN users u ON u.id = c.owner_id WHERE u.login = 'bj.sales1' ORDER BY c.id LIMIT 1")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    let seen: i64 = sqlx::query("SELECT updated_at FROM customers WHERE id = $1").bind(id).fetch_one(t.db.pool()).await.unwrap().try_get("updated_at").unwrap();
+    let change = serde_json::json!({"id": id, "changes": {"phone": "13912345678", "city": "天津"}, "seen_updated_at": seen});
+    let res = s.client.post(s.url("/api/customers/update")).header(COOKIE, &manager).json(&change).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = s.client.post(s.url("/api/customers/page")).header(COOKIE, &rep).form(&[("id", id.to_string())]).send().await.unwrap().text().await.unwrap();
+    assert!(body.contains("天津"), "{body}");
+    assert!(!body.contains("13912345678") && !body.contains("\"name\":\"phone\"") && !body.contains("\"field\":\"phone\""), "{body}");
+    // The rep may not write the hidden field either: refused whole, nothing changed.
+    let seen: i64 = sqlx::query("SELECT updated_at FROM customers WHERE id = $1").bind(id).fetch_one(t.db.pool()).await.unwrap().try_get("updated_at").unwrap();
+    let change = serde_json::json!({"id": id, "changes": {"phone": "1", "city": "北京"}, "seen_updated_at": seen});
+    let res = s.client.post(s.url("/api/customers/update")).header(COOKIE, &rep).json(&change).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let city: String = sqlx::query("SELECT city FROM customers WHERE id = $1").bind(id).fetch_one(t.db.pool()).await.unwrap().try_get("city").unwrap();
+    assert_eq!(city, "天津");
+    // A filter on the hidden field is refused rather than answered.
+    let probe = serde_json::json!({"spec": {"filter": {"text": "13912345678"}}, "after": null});
+    let page: serde_json::Value = s.client.post(s.url("/api/customers/list")).header(COOKIE, &rep).json(&probe).send().await.unwrap().json().await.unwrap();
+    assert_eq!(page["total"], 0, "the phone is not searched for someone who may not read it");
+    // Exports leave the column out (the manager may export; give the manager's role the hidden phone too).
+    let mrole: i64 = sqlx::query("SELECT id FROM roles WHERE key = 'branch_manager'").fetch_one(t.db.pool()).await.unwrap().try_get("id").unwrap();
+    sqlx::query("INSERT INTO role_field_rights (role_id, object, field, access) VALUES ($1, 'customer', 'phone', 'hidden')").bind(mrole).execute(t.db.pool()).await.unwrap();
+    let export = serde_json::json!({"ids": [id], "spec": {}});
+    let file: serde_json::Value = s.client.post(s.url("/api/customers/export")).header(COOKIE, &manager).json(&export).send().await.unwrap().json().await.unwrap();
+    let csv = file["csv"].as_str().unwrap();
+    assert_eq!(file["rows"], 1);
+    assert!(!csv.contains("13912345678") && !csv.contains("电话") && !csv.contains("Phone"), "{csv}");
 });
 
 on_both_engines!(admin_functions_refuse_non_administrators_and_change_nothing, |t| {
