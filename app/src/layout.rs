@@ -28,6 +28,7 @@ fn go_to_sign_in() {
 pub fn AppLayout() -> impl IntoView {
     let me: MeResource = Resource::new(|| (), |_| get_me());
     provide_context(me);
+    crate::live::provide_live();
     let lang = use_lang();
     let menu_open = RwSignal::new(false);
     let sign_out_action = ServerAction::<crate::auth::SignOut>::new();
@@ -56,6 +57,7 @@ pub fn AppLayout() -> impl IntoView {
                                                 move || unit.get(lang.get())
                                             }</span>
                                         </div>
+                                        <crate::pages::notifications::Bell/>
                                         <button
                                             class="lang-switch"
                                             data-testid="lang-switch"
@@ -78,6 +80,7 @@ pub fn AppLayout() -> impl IntoView {
                                     <main class="content">
                                         <Outlet/>
                                     </main>
+                                    <crate::pages::notifications::LiveOverlay/>
                                 </div>
                                 <BottomBar areas=areas menu_open/>
                             }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod layout;
+pub mod live;
 pub mod pages;
 pub mod root;
 #[cfg(feature = "ssr")]

@@ -13,6 +13,7 @@ pub enum ReasonDto {
     Grant { scope: String, roles: Vec<String> },
     Share { id: i64, access: String },
     Pool { id: i64 },
+    Creator,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +43,7 @@ pub async fn explain_access(user_id: i64, record_id: i64) -> Result<Vec<ExplainL
                     Reason::Grant { scope, roles } => ReasonDto::Grant { scope: scope.as_str().into(), roles },
                     Reason::Share { share_id, access, .. } => ReasonDto::Share { id: share_id, access },
                     Reason::Pool { pool_id } => ReasonDto::Pool { id: pool_id },
+                    Reason::Creator => ReasonDto::Creator,
                 })
                 .collect(),
         })
@@ -105,6 +107,7 @@ pub fn ExplainPage() -> impl IntoView {
                                                 .replace("{id}", &id.to_string())
                                                 .replace("{access}", access),
                                             ReasonDto::Pool { id } => t(lang.get(), "admin.via_pool").replace("{id}", &id.to_string()),
+                                            ReasonDto::Creator => t(lang.get(), "admin.via_creator").to_string(),
                                         }).collect::<Vec<_>>().join("；")
                                     }}</td>
                                 </tr>

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod explain;
 pub mod org;
+pub mod pools;
 pub mod roles;
 pub mod users;
 
@@ -161,6 +162,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <A href="/admin" exact=true attr:data-testid="tab-org">{tr("admin.org")}</A>
                 <A href="/admin/users" attr:data-testid="tab-users">{tr("admin.users")}</A>
                 <A href="/admin/roles" attr:data-testid="tab-roles">{tr("admin.roles")}</A>
+                <A href="/admin/pools" attr:data-testid="tab-pools">{tr("pool.title")}</A>
                 <A href="/admin/explain" attr:data-testid="tab-explain">{tr("admin.explain")}</A>
                 <A href="/admin/audit" attr:data-testid="tab-audit">{tr("admin.audit")}</A>
             </nav>

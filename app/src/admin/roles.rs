@@ -137,21 +137,6 @@ fn access_key(a: &str) -> &'static str {
     }
 }
 
-fn cust_field_key(f: &str) -> &'static str {
-    match f {
-        "kind" => "admin.kind",
-        "industry" => "cust.industry",
-        "city" => "cust.city",
-        "phone" => "cust.phone",
-        "level" => "cust.level",
-        "address" => "field.address",
-        "province" => "field.province",
-        "source" => "field.source",
-        "status" => "admin.status",
-        _ => "admin.field",
-    }
-}
-
 #[component]
 pub fn RolesPage() -> impl IntoView {
     let lang = use_lang();
@@ -292,7 +277,7 @@ pub fn RolesPage() -> impl IntoView {
                                         {fields
                                             .iter()
                                             .map(|f| {
-                                                let fk = cust_field_key(f);
+                                                let fk = crate::pages::customers::column_key(f);
                                                 let f = f.clone();
                                                 let f2 = f.clone();
                                                 let current = move || rights.with(|r| r.fields.iter().find(|x| x.0 == "customer" && x.1 == f).map(|x| x.2.clone()).unwrap_or_else(|| "edit".into()));

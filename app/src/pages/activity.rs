@@ -196,7 +196,9 @@ pub fn CustomerActivity(
 ) -> impl IntoView {
     let lang = use_lang();
     let (c_name, c_title, c_phone, c_email) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let (kind, note, next) = (RwSignal::new("call".to_string()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    // The note being typed survives live reloads of the customer page.
+    let note = use_context::<crate::pages::customer_detail::Drafts>().map(|d| d.follow_note).unwrap_or_else(|| RwSignal::new(String::new()));
+    let (kind, next) = (RwSignal::new("call".to_string()), RwSignal::new(String::new()));
     let no_contacts = activity.contacts.is_empty();
     view! {
         <h2>{tr("fu.log")}</h2>

@@ -1,8 +1,15 @@
 pub mod activity;
 pub mod area;
+pub mod comments;
+pub mod contacts;
 pub mod customer_detail;
 pub mod customers;
 pub mod dashboard;
+pub mod lead_detail;
+pub mod lead_rules;
+pub mod leads;
 pub mod login;
 pub mod not_found;
+pub mod notifications;
 pub mod pools;
+pub mod tasks;

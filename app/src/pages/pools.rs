@@ -27,6 +27,9 @@ pub struct PoolsOverview {
     pub customers: Vec<CustomerRow>,
     /// Whether the user may own (and so claim) customers.
     pub can_claim: bool,
+    /// Whether the user may hand customers to people (a manager); with whom to choose from.
+    pub can_assign: bool,
+    pub people: Vec<(i64, String)>,
 }
 
 #[server(endpoint = "pools/view")]
@@ -47,6 +50,8 @@ pub async fn pools_view(pool_id: Option<i64>) -> Result<PoolsOverview, AppError>
         shown,
         customers: customers.into_iter().map(crate::pages::customers::row_of).collect(),
         can_claim: domain::pools::may_claim(&actor),
+        can_assign: actor.grants.can(domain::roles::ObjectType::Customer, domain::roles::Action::Assign),
+        people: domain::org::directory(&st.db).await.map_err(domain_err)?.users,
     })
 }
 
@@ -64,20 +69,32 @@ pub async fn release_customer(id: i64, reason: String) -> Result<(), AppError> {
     domain::pools::release(&st.db, &actor, id, &reason).await.map(|_| ()).map_err(domain_err)
 }
 
+#[server(endpoint = "pools/assign")]
+pub async fn assign_pool_customer(id: i64, to_user: i64) -> Result<(), AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    domain::pools::assign(&st.db, &actor, id, to_user).await.map_err(domain_err)
+}
+
 #[component]
 pub fn PoolsPage() -> impl IntoView {
     let lang = use_lang();
     let claim = ServerAction::<ClaimCustomer>::new();
+    let assign = ServerAction::<AssignPoolCustomer>::new();
     let selected = RwSignal::new(None::<i64>);
-    let data = Resource::new(move || (selected.get(), claim.version().get()), |(pool, _)| pools_view(pool));
+    let data = Resource::new(move || (selected.get(), claim.version().get(), assign.version().get()), |(pool, _, _)| pools_view(pool));
     let claimed = Signal::derive(move || matches!(claim.value().get(), Some(Ok(()))));
+    let assigned = Signal::derive(move || matches!(assign.value().get(), Some(Ok(()))));
 
     view! {
         <section class="pools" data-testid="pools">
             <h1>{tr("pool.title")}</h1>
-            <ActionError error=error_of(claim.value())/>
+            <ActionError error=crate::admin::first_error(vec![error_of(claim.value()), error_of(assign.value())])/>
             <Show when=move || claimed.get()>
                 <p class="notice" data-testid="claimed">{tr("pool.claimed")}</p>
+            </Show>
+            <Show when=move || assigned.get()>
+                <p class="notice" data-testid="assigned">{tr("pool.assigned")}</p>
             </Show>
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
@@ -86,6 +103,8 @@ pub fn PoolsPage() -> impl IntoView {
                         Err(e) => return view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
                     };
                     let can_claim = data.can_claim;
+                    let can_assign = data.can_assign;
+                    let people = data.people.clone();
                     let shown = data.shown;
                     let no_pools = data.pools.is_empty();
                     let no_customers = data.customers.is_empty();
@@ -123,6 +142,8 @@ pub fn PoolsPage() -> impl IntoView {
                             <tbody>
                                 {data.customers.into_iter().map(|r| {
                                     let id = r.id;
+                                    let to = RwSignal::new(String::new());
+                                    let people = people.clone();
                                     view! {
                                         <tr data-testid="pool-row" data-id=id.to_string()>
                                             <td class="name" data-label=move || t(lang.get(), "cust.name")>{r.name.clone()}</td>
@@ -135,6 +156,16 @@ pub fn PoolsPage() -> impl IntoView {
                                                         disabled=move || claim.pending().get()
                                                         on:click=move |_| { claim.dispatch(ClaimCustomer { id }); }>
                                                         {tr("pool.claim")}
+                                                    </button>
+                                                </Show>
+                                                <Show when=move || can_assign>
+                                                    <select bind:value=to data-testid="assign-to">
+                                                        <option value="">{tr("pool.assign")}</option>
+                                                        {people.iter().map(|(pid, n)| view! { <option value=pid.to_string()>{n.clone()}</option> }).collect_view()}
+                                                    </select>
+                                                    <button class="secondary small-button" data-testid="assign"
+                                                        on:click=move |_| { if let Ok(u) = to.get_untracked().parse() { assign.dispatch(AssignPoolCustomer { id, to_user: u }); } }>
+                                                        {tr("pool.assign_to")}
                                                     </button>
                                                 </Show>
                                             </td>

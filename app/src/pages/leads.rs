@@ -1,0 +1,648 @@
+//! The lead list (线索), through the policy: filters, keyset paging and a count capped at
+//! "10,000+"; a table on the desktop, cards on a phone. Above it: capturing a lead (assign to me
+//! or by the rules), importing a CSV file with a dry-run preview, and how each salesperson does
+//! with the leads they were given.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+use crate::admin::{error_of, ActionError};
+use crate::error::AppError;
+use crate::i18n::{t, tr, use_lang, Lang};
+use crate::pages::customers::COUNT_CAP;
+
+/// The list's filters. `owner` is "" (anyone), "none" (unassigned) or a user id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadFilter {
+    pub text: String,
+    pub status: String,
+    pub owner: String,
+    pub source: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadRow {
+    pub id: i64,
+    pub name: String,
+    pub company: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Province and city as far as the user may read them.
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub status: String,
+    pub owner_name: Option<String>,
+    pub unit_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadPage {
+    pub rows: Vec<LeadRow>,
+    pub total: i64,
+    /// Where the next page starts (leads are newest first).
+    pub next_before: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsRow {
+    pub user_id: i64,
+    pub name: String,
+    pub assigned: i64,
+    pub followed_up: i64,
+    pub converted: i64,
+    pub disqualified: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadsData {
+    pub page: LeadPage,
+    pub stats: Vec<StatsRow>,
+    pub can_create: bool,
+    pub is_admin: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn domain_filter(f: LeadFilter) -> Result<domain::leads::ListFilter, AppError> {
+    use domain::leads::OwnerFilter;
+    let owner = match f.owner.trim() {
+        "" => OwnerFilter::Any,
+        "none" => OwnerFilter::Unassigned,
+        id => OwnerFilter::User(id.parse().map_err(|_| crate::server::fail(AppError::Invalid { field: "owner".into(), code: "format".into() }))?),
+    };
+    Ok(domain::leads::ListFilter { text: f.text, status: f.status, owner, source: f.source, region: f.region })
+}
+
+#[cfg(feature = "ssr")]
+async fn page_of(st: &crate::server::AppState, actor: &domain::policy::Actor, filter: LeadFilter, before: Option<i64>) -> Result<LeadPage, AppError> {
+    use crate::server::domain_err;
+    let f = domain_filter(filter)?;
+    let views = domain::leads::list_filtered(&st.db, actor, &f, before, crate::pages::customers::PAGE_SIZE).await.map_err(domain_err)?;
+    let total = domain::leads::count_filtered(&st.db, actor, &f).await.map_err(domain_err)?;
+    let next_before = if views.len() as i64 == crate::pages::customers::PAGE_SIZE { views.last().map(|v| v.id) } else { None };
+    Ok(LeadPage { rows: views.into_iter().map(row_of).collect(), total, next_before })
+}
+
+#[cfg(feature = "ssr")]
+fn row_of(v: domain::leads::LeadView) -> LeadRow {
+    let mut region: Vec<String> = [v.province, v.city].into_iter().flatten().filter(|s| !s.is_empty()).collect();
+    region.dedup();
+    LeadRow {
+        id: v.id,
+        name: v.name,
+        company: v.company,
+        phone: v.phone,
+        region: region.join(" "),
+        source: v.source,
+        status: v.status,
+        owner_name: v.owner_name,
+        unit_name: v.unit_name,
+    }
+}
+
+/// The first page, the per-rep numbers and what the user may do: one call per page load.
+#[server(endpoint = "leads/overview", input = Json)]
+pub async fn leads_overview(filter: LeadFilter) -> Result<LeadsData, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    let page = page_of(&st, &actor, filter, None).await?;
+    let stats = domain::leads::rep_stats(&st.db, &actor).await.map_err(domain_err)?;
+    Ok(LeadsData {
+        page,
+        stats: stats
+            .into_iter()
+            .map(|s| StatsRow { user_id: s.user_id, name: s.name, assigned: s.assigned, followed_up: s.followed_up, converted: s.converted, disqualified: s.disqualified })
+            .collect(),
+        can_create: actor.may_create(domain::roles::ObjectType::Lead),
+        is_admin: actor.is_admin(),
+    })
+}
+
+#[server(endpoint = "leads/list", input = Json)]
+pub async fn list_leads(filter: LeadFilter, before: Option<i64>) -> Result<LeadPage, AppError> {
+    let (st, actor) = crate::server::actor().await?;
+    page_of(&st, &actor, filter, before).await
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLeadForm {
+    pub name: String,
+    pub company: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    pub province: String,
+    pub city: String,
+    pub source: String,
+    pub note: String,
+    pub keep: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedLead {
+    pub id: i64,
+    pub visible: bool,
+    pub owner_name: Option<String>,
+    pub unit_name: String,
+}
+
+#[server(endpoint = "leads/create", input = Json)]
+pub async fn create_lead(form: NewLeadForm) -> Result<CreatedLead, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    let input = domain::leads::LeadInput {
+        name: form.name,
+        company: form.company,
+        title: form.title,
+        phone: form.phone,
+        email: form.email,
+        province: form.province,
+        city: form.city,
+        source: form.source,
+        note: form.note,
+        keep: form.keep,
+    };
+    let c = domain::leads::create_lead(&st.db, &actor, &input).await.map_err(domain_err)?;
+    Ok(CreatedLead { id: c.id, visible: c.visible, owner_name: c.owner_name, unit_name: c.unit_name })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportOutcome {
+    Created { id: Option<i64>, owner_name: Option<String>, unit_name: String },
+    Invalid { field: String, code: String },
+    Duplicate { earlier_row: Option<usize> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRow {
+    pub row: usize,
+    pub label: String,
+    pub outcome: ImportOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub dry_run: bool,
+    pub created: usize,
+    pub invalid: usize,
+    pub duplicates: usize,
+    pub rows: Vec<ImportRow>,
+}
+
+#[server(endpoint = "leads/import", input = Json)]
+pub async fn import_leads(text: String, dry_run: bool) -> Result<ImportResult, AppError> {
+    use crate::server::{actor, domain_err};
+    use domain::leads::RowOutcome;
+    let (st, actor) = actor().await?;
+    let r = domain::leads::import_csv(&st.db, &actor, &text, dry_run).await.map_err(domain_err)?;
+    Ok(ImportResult {
+        dry_run: r.dry_run,
+        created: r.created,
+        invalid: r.invalid,
+        duplicates: r.duplicates,
+        rows: r
+            .rows
+            .into_iter()
+            .map(|row| ImportRow {
+                row: row.row,
+                label: row.label,
+                outcome: match row.outcome {
+                    RowOutcome::Created { id, owner_name, unit_name } => ImportOutcome::Created { id, owner_name, unit_name },
+                    RowOutcome::Invalid { field, code } => ImportOutcome::Invalid { field, code },
+                    RowOutcome::Duplicate { earlier_row } => ImportOutcome::Duplicate { earlier_row },
+                },
+            })
+            .collect(),
+    })
+}
+
+/// The text key of a lead status.
+pub fn status_key(status: &str) -> &'static str {
+    match status {
+        "new" => "lead.status_new",
+        "assigned" => "lead.status_assigned",
+        "following" => "lead.status_following",
+        "converted" => "lead.status_converted",
+        _ => "lead.status_disqualified",
+    }
+}
+
+pub const STATUSES: &[&str] = &["new", "assigned", "following", "converted", "disqualified"];
+
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    let lang = use_lang();
+    let applied = RwSignal::new(LeadFilter::default());
+    let text = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let region = RwSignal::new(String::new());
+    let create = ServerAction::<CreateLead>::new();
+    let import = ServerAction::<ImportLeads>::new();
+    let overview = Resource::new(
+        move || (applied.get(), create.version().get(), import.version().get()),
+        |(f, _, _)| leads_overview(f),
+    );
+    let more_rows = RwSignal::new(Vec::<LeadRow>::new());
+    let next = RwSignal::new(None::<Option<i64>>);
+    let load_more = Action::new(move |before: &i64| {
+        let before = *before;
+        let filter = applied.get_untracked();
+        async move { list_leads(filter, Some(before)).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load_more.value().get() {
+            more_rows.update(|r| r.extend(page.rows.clone()));
+            next.set(Some(page.next_before));
+        }
+    });
+    // A new or imported lead reloads the first page: what was loaded beyond it goes.
+    Effect::new(move |_| {
+        create.version().track();
+        import.version().track();
+        more_rows.set(vec![]);
+        next.set(None);
+    });
+    // What the user may do and whose leads they see, from the loaded overview. The tools live
+    // outside the list's suspense so that reloading the list keeps their state.
+    let can_create = RwSignal::new(false);
+    let is_admin = RwSignal::new(false);
+    let owners = RwSignal::new(Vec::<(i64, String)>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = overview.get() {
+            can_create.set(o.can_create);
+            is_admin.set(o.is_admin);
+            owners.set(o.stats.iter().map(|s| (s.user_id, s.name.clone())).collect());
+        }
+    });
+
+    view! {
+        <section class="leads">
+            <div class="page-head">
+                <h1>{tr("lead.title")}</h1>
+                <Show when=move || is_admin.get()>
+                    <A href="/leads/rules" attr:class="button secondary" attr:data-testid="to-rules">{tr("rule.title")}</A>
+                </Show>
+            </div>
+            <Show when=move || can_create.get()>
+                <NewLead create/>
+                <ImportLeadsPanel import/>
+            </Show>
+            <form class="inline-form filters" data-testid="lead-filters" on:submit=move |ev| {
+                ev.prevent_default();
+                more_rows.set(vec![]);
+                next.set(None);
+                applied.set(LeadFilter {
+                    text: text.get_untracked(),
+                    status: status.get_untracked(),
+                    owner: owner.get_untracked(),
+                    source: source.get_untracked(),
+                    region: region.get_untracked(),
+                });
+            }>
+                <label><span>{tr("lead.search")}</span><input type="search" bind:value=text data-testid="filter-text"/></label>
+                <label><span>{tr("lead.status")}</span>
+                    <select bind:value=status data-testid="filter-status">
+                        <option value="">{tr("admin.all")}</option>
+                        {STATUSES.iter().map(|s| {
+                            let key = status_key(s);
+                            view! { <option value=*s>{move || t(lang.get(), key)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{tr("cust.owner")}</span>
+                    <select bind:value=owner data-testid="filter-owner">
+                        <option value="">{tr("admin.all")}</option>
+                        <option value="none">{tr("lead.unassigned")}</option>
+                        <For each=move || owners.get() key=|o| o.0 let:o>
+                            <option value=o.0.to_string()>{o.1}</option>
+                        </For>
+                    </select>
+                </label>
+                <label><span>{tr("field.source")}</span><input bind:value=source data-testid="filter-source"/></label>
+                <label><span>{tr("lead.region")}</span><input bind:value=region data-testid="filter-region"/></label>
+                <button type="submit" class="secondary" data-testid="filter-apply">{tr("cust.filter")}</button>
+            </form>
+            <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                        Ok(o) => {
+                            let page = o.page;
+                            let total = page.total;
+                            let first_next = page.next_before;
+                            let next_before = move || next.get().unwrap_or(first_next);
+                            view! {
+                                <RepStatsPanel stats=o.stats/>
+                                <p class="muted" data-testid="lead-count">
+                                    {move || {
+                                        let shown = if total > COUNT_CAP { "10,000+".to_string() } else { total.to_string() };
+                                        t(lang.get(), "lead.count").replace("{n}", &shown)
+                                    }}
+                                </p>
+                                <Show when=move || total == 0>
+                                    <p class="empty">{tr("lead.empty")}</p>
+                                </Show>
+                                <table class="records" data-testid="lead-list">
+                                    <thead>
+                                        <tr>
+                                            <th>{tr("lead.name")}</th>
+                                            <th>{tr("lead.company")}</th>
+                                            <th>{tr("cust.phone")}</th>
+                                            <th>{tr("lead.region")}</th>
+                                            <th>{tr("field.source")}</th>
+                                            <th>{tr("lead.status")}</th>
+                                            <th>{tr("cust.owner")}</th>
+                                            <th>{tr("cust.unit")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.rows.into_iter().map(|r| view! { <LeadLine row=r/> }).collect_view()}
+                                        <For each=move || more_rows.get() key=|r| r.id let:r>
+                                            <LeadLine row=r/>
+                                        </For>
+                                    </tbody>
+                                </table>
+                                <Show when=move || next_before().is_some()>
+                                    <button
+                                        class="secondary"
+                                        data-testid="load-more"
+                                        disabled=move || load_more.pending().get()
+                                        on:click=move |_| {
+                                            if let Some(before) = next_before() {
+                                                load_more.dispatch(before);
+                                            }
+                                        }
+                                    >
+                                        {tr("cust.more")}
+                                    </button>
+                                </Show>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn LeadLine(row: LeadRow) -> impl IntoView {
+    let lang = use_lang();
+    let dash = || "—".to_string();
+    let owner = row.owner_name.clone();
+    let key = status_key(&row.status);
+    let title = if row.name.is_empty() { row.company.clone() } else { row.name.clone() };
+    view! {
+        <tr data-testid="lead-row" data-status=row.status.clone()>
+            <td class="name" data-label=move || t(lang.get(), "lead.name")>
+                <A href=format!("/leads/{}", row.id)>{title}</A>
+            </td>
+            <td data-label=move || t(lang.get(), "lead.company")>{if row.company.is_empty() { dash() } else { row.company.clone() }}</td>
+            <td data-label=move || t(lang.get(), "cust.phone")>{row.phone.clone().filter(|p| !p.is_empty()).unwrap_or_else(dash)}</td>
+            <td data-label=move || t(lang.get(), "lead.region") data-testid="lead-region">{if row.region.is_empty() { dash() } else { row.region.clone() }}</td>
+            <td data-label=move || t(lang.get(), "field.source")>{row.source.clone().filter(|s| !s.is_empty()).unwrap_or_else(dash)}</td>
+            <td data-label=move || t(lang.get(), "lead.status")><span class=format!("status status-{}", row.status)>{move || t(lang.get(), key)}</span></td>
+            <td data-label=move || t(lang.get(), "cust.owner") data-testid="lead-owner">
+                {move || owner.clone().unwrap_or_else(|| t(lang.get(), "lead.unassigned").to_string())}
+            </td>
+            <td data-label=move || t(lang.get(), "cust.unit")>{row.unit_name.clone()}</td>
+        </tr>
+    }
+}
+
+/// The form to capture one lead: assign it to oneself or let the rules decide.
+#[component]
+fn NewLead(create: ServerAction<CreateLead>) -> impl IntoView {
+    let lang = use_lang();
+    let form = RwSignal::new(NewLeadForm { keep: true, ..Default::default() });
+    let field = move |f: fn(&mut NewLeadForm) -> &mut String| {
+        (move || form.with(|x| {
+            let mut copy = x.clone();
+            f(&mut copy).clone()
+        }), move |v: String| form.update(|x| *f(x) = v))
+    };
+    let inputs: Vec<(&'static str, &'static str, &'static str, fn(&mut NewLeadForm) -> &mut String)> = vec![
+        ("lead.name", "nl-name", "text", |x| &mut x.name),
+        ("lead.company", "nl-company", "text", |x| &mut x.company),
+        ("lead.job", "nl-title", "text", |x| &mut x.title),
+        ("cust.phone", "nl-phone", "tel", |x| &mut x.phone),
+        ("admin.email", "nl-email", "email", |x| &mut x.email),
+        ("field.province", "nl-province", "text", |x| &mut x.province),
+        ("cust.city", "nl-city", "text", |x| &mut x.city),
+        ("field.source", "nl-source", "text", |x| &mut x.source),
+        ("lead.note", "nl-note", "text", |x| &mut x.note),
+    ];
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = create.value().get() {
+            if c.visible {
+                let navigate = leptos_router::hooks::use_navigate();
+                navigate(&format!("/leads/{}", c.id), Default::default());
+            } else {
+                form.set(NewLeadForm { keep: form.get_untracked().keep, ..Default::default() });
+            }
+        }
+    });
+    let created_elsewhere = move || match create.value().get() {
+        Some(Ok(c)) if !c.visible => Some(c),
+        _ => None,
+    };
+    view! {
+        <details class="new-customer" data-testid="new-lead">
+            <summary class="button secondary">{tr("lead.new")}</summary>
+            <form class="inline-form" on:submit=move |ev| {
+                ev.prevent_default();
+                create.dispatch(CreateLead { form: form.get_untracked() });
+            }>
+                {inputs.into_iter().map(|(label, testid, kind, f)| {
+                    let (value, set) = field(f);
+                    view! {
+                        <label><span>{move || t(lang.get(), label)}</span>
+                            <input type=kind data-testid=testid prop:value=value on:input=move |ev| set(event_target_value(&ev))/></label>
+                    }
+                }).collect_view()}
+                <div class="kinds">
+                    <label class="check"><input type="radio" name="lead-keep" data-testid="nl-keep" prop:checked=move || form.with(|x| x.keep)
+                        on:change=move |_| form.update(|x| x.keep = true)/>{tr("lead.keep")}</label>
+                    <label class="check"><input type="radio" name="lead-keep" data-testid="nl-rules" prop:checked=move || form.with(|x| !x.keep)
+                        on:change=move |_| form.update(|x| x.keep = false)/>{tr("lead.by_rules")}</label>
+                </div>
+                <button type="submit" class="primary" data-testid="nl-submit" disabled=move || create.pending().get()>{tr("admin.create")}</button>
+            </form>
+            <ActionError error=error_of(create.value())/>
+            {move || created_elsewhere().map(|c| {
+                let text = move || match &c.owner_name {
+                    Some(o) => t(lang.get(), "lead.created_to").replace("{owner}", o).replace("{unit}", &c.unit_name),
+                    None => t(lang.get(), "lead.created_waiting").replace("{unit}", &c.unit_name),
+                };
+                view! { <p class="notice" data-testid="lead-created">{text}</p> }
+            })}
+        </details>
+    }
+}
+
+/// Reads a file chosen in the browser as text: UTF-8, or GB18030 (what Excel writes on Chinese
+/// Windows) when it is not valid UTF-8.
+#[cfg(not(feature = "ssr"))]
+fn read_file_text(file: web_sys::File, done: impl Fn(String) + Clone + 'static) {
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    fn read(file: web_sys::File, label: &'static str, done: impl Fn(String) + Clone + 'static) {
+        let Ok(reader) = web_sys::FileReader::new() else { return };
+        let r = reader.clone();
+        let again = file.clone();
+        let onload = Closure::once_into_js(move |_: JsValue| {
+            let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
+            if label == "utf-8" && text.contains('\u{fffd}') {
+                read(again, "gb18030", done);
+            } else {
+                done(text);
+            }
+        });
+        reader.set_onload(Some(onload.unchecked_ref()));
+        let _ = reader.read_as_text_with_label(&file, label);
+    }
+    read(file, "utf-8", done);
+}
+
+/// CSV import: choose a file, preview what would happen (a dry run on the server), then import.
+#[component]
+fn ImportLeadsPanel(import: ServerAction<ImportLeads>) -> impl IntoView {
+    let lang = use_lang();
+    let text = RwSignal::new(String::new());
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(not(feature = "ssr"))]
+        {
+            let input: web_sys::HtmlInputElement = event_target(&ev);
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                import.clear();
+                read_file_text(file, move |t| text.set(t));
+            }
+        }
+        #[cfg(feature = "ssr")]
+        let _ = ev;
+    };
+    let result = move || import.value().get().and_then(|r| r.ok());
+    let previewed = move || result().is_some_and(|r| r.dry_run && r.created > 0);
+    view! {
+        <details class="new-customer" data-testid="lead-import">
+            <summary class="button secondary">{tr("lead.import")}</summary>
+            <div class="inline-form">
+                <p class="muted small grow">{tr("lead.import_hint")}</p>
+                <label><span>{tr("lead.file")}</span>
+                    <input type="file" accept=".csv,text/csv,text/plain" data-testid="import-file" on:change=on_file/></label>
+                <button class="secondary" data-testid="import-preview"
+                    disabled=move || text.with(|t| t.is_empty()) || import.pending().get()
+                    on:click=move |_| { import.dispatch(ImportLeads { text: text.get_untracked(), dry_run: true }); }>
+                    {tr("lead.preview")}
+                </button>
+                <Show when=previewed>
+                    <button class="primary" data-testid="import-run" disabled=move || import.pending().get()
+                        on:click=move |_| { import.dispatch(ImportLeads { text: text.get_untracked(), dry_run: false }); }>
+                        {tr("lead.do_import")}
+                    </button>
+                </Show>
+            </div>
+            <ActionError error=error_of(import.value())/>
+            {move || result().map(|r| {
+                let summary_key = if r.dry_run { "lead.import_preview" } else { "lead.import_done" };
+                let (created, invalid, dup) = (r.created, r.invalid, r.duplicates);
+                let dry = r.dry_run;
+                view! {
+                    <p class="notice" data-testid="import-summary" data-dry-run=dry.to_string()>
+                        {move || t(lang.get(), summary_key)
+                            .replace("{created}", &created.to_string())
+                            .replace("{invalid}", &invalid.to_string())
+                            .replace("{dup}", &dup.to_string())}
+                    </p>
+                    <table class="records import-report" data-testid="import-report">
+                        <thead><tr><th>{tr("lead.row")}</th><th>{tr("lead.name")}</th><th>{tr("lead.outcome")}</th></tr></thead>
+                        <tbody>
+                            {r.rows.into_iter().map(|row| {
+                                let kind = match &row.outcome {
+                                    ImportOutcome::Created { .. } => "created",
+                                    ImportOutcome::Invalid { .. } => "invalid",
+                                    ImportOutcome::Duplicate { .. } => "duplicate",
+                                };
+                                let outcome = row.outcome.clone();
+                                view! {
+                                    <tr data-testid="import-row" data-outcome=kind>
+                                        <td data-label=move || t(lang.get(), "lead.row")>{row.row}</td>
+                                        <td class="name" data-label=move || t(lang.get(), "lead.name")>{row.label.clone()}</td>
+                                        <td data-label=move || t(lang.get(), "lead.outcome") data-testid="import-outcome">
+                                            {move || outcome_text(lang.get(), &outcome, dry)}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })}
+        </details>
+    }
+}
+
+fn outcome_text(lang: Lang, outcome: &ImportOutcome, dry_run: bool) -> String {
+    match outcome {
+        ImportOutcome::Created { owner_name, unit_name, .. } => {
+            let to = match owner_name {
+                Some(o) => format!("{o}（{unit_name}）"),
+                None => t(lang, "lead.waiting_in").replace("{unit}", unit_name),
+            };
+            t(lang, if dry_run { "lead.will_go_to" } else { "lead.went_to" }).replace("{to}", &to)
+        }
+        ImportOutcome::Invalid { field, code } => AppError::Invalid { field: field.clone(), code: code.clone() }.message(lang),
+        ImportOutcome::Duplicate { earlier_row: Some(row) } => t(lang, "lead.dup_row").replace("{row}", &row.to_string()),
+        ImportOutcome::Duplicate { earlier_row: None } => t(lang, "lead.dup_existing").to_string(),
+    }
+}
+
+/// Per salesperson: leads held, followed up, converted, disqualified.
+#[component]
+fn RepStatsPanel(stats: Vec<StatsRow>) -> impl IntoView {
+    let lang = use_lang();
+    let empty = stats.is_empty();
+    view! {
+        <details class="lead-stats" data-testid="lead-stats" open=!empty>
+            <summary>{tr("lead.stats")}</summary>
+            <table class="records">
+                <thead>
+                    <tr>
+                        <th>{tr("cust.owner")}</th>
+                        <th>{tr("lead.n_assigned")}</th>
+                        <th>{tr("lead.n_followed")}</th>
+                        <th>{tr("lead.n_converted")}</th>
+                        <th>{tr("lead.n_disqualified")}</th>
+                        <th>{tr("lead.rate")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {stats.into_iter().map(|s| {
+                        let rate = if s.assigned > 0 { format!("{}%", s.followed_up * 100 / s.assigned) } else { "—".into() };
+                        view! {
+                            <tr data-testid="stats-row" data-user=s.user_id.to_string()>
+                                <td class="name" data-label=move || t(lang.get(), "cust.owner")>{s.name.clone()}</td>
+                                <td data-label=move || t(lang.get(), "lead.n_assigned") data-testid="stats-assigned">{s.assigned}</td>
+                                <td data-label=move || t(lang.get(), "lead.n_followed") data-testid="stats-followed">{s.followed_up}</td>
+                                <td data-label=move || t(lang.get(), "lead.n_converted") data-testid="stats-converted">{s.converted}</td>
+                                <td data-label=move || t(lang.get(), "lead.n_disqualified")>{s.disqualified}</td>
+                                <td data-label=move || t(lang.get(), "lead.rate")>{rate}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+/// The message of a lead's conflict ("lead_converted", "lead_disqualified").
+pub fn conflict_message(lang: Lang, code: &str) -> String {
+    t(lang, if code == "lead_disqualified" { "lead.err_disqualified" } else { "lead.err_converted" }).to_string()
+}
+
