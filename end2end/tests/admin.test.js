@@ -97,7 +97,7 @@ test('a sales rep sees only their own customers, on a phone as cards', async () 
   const n = await rows.count();
   assert.ok(n > 0);
   assert.match(await page.locator('[data-testid=customer-count]').innerText(), new RegExp(`^${n} customers$`));
-  const owners = await page.$$eval('[data-testid=customer-row] td:nth-child(6)', (cells) => [...new Set(cells.map((c) => c.innerText.replace(/^.*：/, '').trim()))]);
+  const owners = await page.$$eval('[data-testid=customer-row] [data-testid=customer-owner]', (cells) => [...new Set(cells.map((c) => c.innerText.replace(/^.*：/, '').trim()))]);
   assert.deepEqual(owners, ['孙强']);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
   assert.equal(await page.locator('table.records thead').isVisible(), false, 'cards, not a table');

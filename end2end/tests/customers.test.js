@@ -70,7 +70,7 @@ test('the customer list filters by level and by name, within what the user may s
   await page.selectOption('[data-testid=filter-level]', 'A');
   await page.click('[data-testid=filter-apply]');
   await page.waitForFunction(() => {
-    const rows = [...document.querySelectorAll('[data-testid=customer-row] td:nth-child(3)')];
+    const rows = [...document.querySelectorAll('[data-testid=customer-row] [data-testid=customer-level]')];
     return rows.length > 0 && rows.every((td) => td.textContent === 'A');
   });
   const rows = await page.locator('[data-testid=customer-row]').count();

@@ -105,3 +105,14 @@ export async function chooseByText(page, selector, text) {
   assert.ok(value, `an option containing ${text} in ${selector}`);
   await page.selectOption(selector, value);
 }
+
+/** A new browser context signed in as `login`, on `path`, hydrated: `{ ctx, page }`. */
+export async function openAs(env, login, path = '/', options = { viewport: { width: 1280, height: 900 } }) {
+  const ctx = await env.browser.newContext({ locale: 'zh-CN', ...options });
+  const page = await ctx.newPage();
+  await signIn(page, env.server.base, login);
+  await page.waitForURL(`${env.server.base}/`);
+  if (path !== '/') await page.goto(`${env.server.base}${path}`);
+  await hydrated(page);
+  return { ctx, page };
+}
