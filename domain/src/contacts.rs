@@ -9,7 +9,7 @@ use crate::clock::now_ms;
 use crate::customers::NOT_WAITING_IN_POOL;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::reach::{reach_on, read_buckets, Params};
+use crate::policy::reach::{reach_on, read_buckets, shape_for, Params};
 use crate::policy::Actor;
 use crate::roles::{Action, ObjectType};
 
@@ -47,7 +47,8 @@ pub async fn list(db: &Db, actor: &Actor, q: &ContactQuery) -> DomainResult<Vec<
     let mut conn = db.pool().acquire().await?;
     let reach = reach_on(&mut conn, actor, ObjectType::Customer, Action::Read).await?;
     let mut p = Params::default();
-    let buckets = read_buckets(&mut p, actor, ObjectType::Customer, &reach, "c", now_ms());
+    let shape = shape_for(&mut conn, &reach).await?;
+    let buckets = read_buckets(&mut p, actor, ObjectType::Customer, &reach, shape, "c", now_ms());
     let mut cond = String::new();
     let text = q.text.trim().to_lowercase();
     if !text.is_empty() {

@@ -12,7 +12,7 @@ use super::{attach_tags, view_from_row, CustomerView, NOT_WAITING_IN_POOL, OBJEC
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::reach::{reach_on, read_buckets, Params, Reach};
+use crate::policy::reach::{reach_on, read_buckets, shape_for, Params, Reach};
 use crate::policy::Actor;
 use crate::roles::Action;
 
@@ -253,7 +253,8 @@ const COLUMNS: &str = "c.id, c.name, c.kind, c.industry, c.province, c.city, c.a
 async fn page_within(conn: &mut AnyConnection, actor: &Actor, reach: &Reach, q: &ListQuery) -> DomainResult<Page> {
     check_filter(actor, &q.filter)?;
     let mut p = Params::default();
-    let buckets = read_buckets(&mut p, actor, OBJECT, reach, "c", now_ms());
+    let shape = shape_for(&mut *conn, reach).await?;
+    let buckets = read_buckets(&mut p, actor, OBJECT, reach, shape, "c", now_ms());
     let cond = conditions(&mut p, actor, &q.filter);
     let keyset = keyset(&mut p, q.sort, q.after.as_ref())?;
     let limit = q.limit.clamp(1, MAX_PAGE);
@@ -297,7 +298,8 @@ async fn page_within(conn: &mut AnyConnection, actor: &Actor, reach: &Reach, q: 
 async fn count_within(conn: &mut AnyConnection, actor: &Actor, reach: &Reach, f: &ListFilter, cap: Option<i64>) -> DomainResult<i64> {
     check_filter(actor, f)?;
     let mut p = Params::default();
-    let buckets = read_buckets(&mut p, actor, OBJECT, reach, "c", now_ms());
+    let shape = shape_for(&mut *conn, reach).await?;
+    let buckets = read_buckets(&mut p, actor, OBJECT, reach, shape, "c", now_ms());
     let cond = conditions(&mut p, actor, f);
     let union = buckets
         .iter()

@@ -12,8 +12,8 @@ use super::Actor;
 use crate::error::DomainResult;
 use crate::roles::{Action, ObjectType, Scope};
 
-/// Up to this many owners or units, each gets its own index walk; above it, one walk in sort
-/// order tests membership instead (the scope is then wide, so most rows match anyway).
+/// Above this many owners or units, one walk in sort order tests membership instead of one walk
+/// each, whatever [`shape_for`] would estimate.
 pub const MAX_BUCKETS: usize = 64;
 
 static BUCKET_LIMIT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(MAX_BUCKETS);
@@ -124,9 +124,35 @@ impl Params {
     }
 }
 
+/// How a scoped list is read: one index walk per owner or unit, or one walk in sort order that
+/// tests membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    PerBucket,
+    OneWalk,
+}
+
+/// The cheaper shape for `reach`. With n of N owners (or units) of about equal size, n walks each
+/// read about one page, while one walk in sort order reads about N / n pages before it has
+/// found a page of members; so one walk wins once n² > N (a branch manager reaching a fifth of
+/// the group) and per-bucket walks win for a rep or a team.
+pub async fn shape_for(conn: &mut AnyConnection, reach: &Reach) -> DomainResult<Shape> {
+    let (n, population) = match reach {
+        Reach::All | Reach::Nothing => return Ok(Shape::PerBucket),
+        Reach::Owners(ids) if ids.len() > 1 => (ids.len(), "SELECT COUNT(*) AS n FROM users"),
+        Reach::Units(ids) if ids.len() > 1 => (ids.len(), "SELECT COUNT(*) AS n FROM org_units"),
+        Reach::Owners(_) | Reach::Units(_) => return Ok(Shape::PerBucket),
+    };
+    if n > BUCKET_LIMIT.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(Shape::OneWalk);
+    }
+    let total: i64 = sqlx::query(population).fetch_one(&mut *conn).await?.try_get("n")?;
+    Ok(if (n * n) as i64 > total { Shape::OneWalk } else { Shape::PerBucket })
+}
+
 /// The conditions on a record table aliased `alias` whose union is what the actor may read: each
 /// one is walked separately and they never overlap. Shares grant read on top of the scope.
-pub fn read_buckets(p: &mut Params, actor: &Actor, object: ObjectType, reach: &Reach, alias: &str, now: i64) -> Vec<String> {
+pub fn read_buckets(p: &mut Params, actor: &Actor, object: ObjectType, reach: &Reach, shape: Shape, alias: &str, now: i64) -> Vec<String> {
     if *reach == Reach::All {
         return vec!["1 = 1".to_string()];
     }
@@ -148,10 +174,11 @@ pub fn read_buckets(p: &mut Params, actor: &Actor, object: ObjectType, reach: &R
     };
     let placeholders: Vec<String> = ids.iter().map(|id| p.int(*id)).collect();
     let all = placeholders.join(", ");
-    let mut buckets: Vec<String> = if placeholders.len() <= BUCKET_LIMIT.load(std::sync::atomic::Ordering::Relaxed) {
-        placeholders.iter().map(|ph| format!("{column} = {ph}")).collect()
-    } else {
-        vec![format!("{column} IN ({all})")]
+    let mut buckets: Vec<String> = match shape {
+        Shape::PerBucket => placeholders.iter().map(|ph| format!("{column} = {ph}")).collect(),
+        // The unary plus keeps SQLite from reading the members through their own index and
+        // sorting them all, which is exactly the plan this shape exists to avoid.
+        Shape::OneWalk => vec![format!("+{column} IN ({all})")],
     };
     buckets.push(format!("{shared} AND {excluded} NOT IN ({all})"));
     buckets
@@ -170,14 +197,14 @@ mod tests {
     #[test]
     fn everything_is_one_bucket_without_shares() {
         let mut p = Params::default();
-        assert_eq!(read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::All, "c", 1), vec!["1 = 1"]);
+        assert_eq!(read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::All, Shape::PerBucket, "c", 1), vec!["1 = 1"]);
         assert!(p.binds.is_empty());
     }
 
     #[test]
     fn each_unit_is_a_bucket_and_shares_exclude_them() {
         let mut p = Params::default();
-        let b = read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::Units(vec![10, 11]), "c", 99);
+        let b = read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::Units(vec![10, 11]), Shape::PerBucket, "c", 99);
         assert_eq!(b.len(), 3);
         // user, two own units, now, then the two reached units
         assert_eq!(p.binds, vec![Bind::Int(7), Bind::Int(3), Bind::Int(4), Bind::Int(99), Bind::Int(10), Bind::Int(11)]);
@@ -191,16 +218,16 @@ mod tests {
     fn wide_scopes_become_one_membership_test() {
         let mut p = Params::default();
         let owners: Vec<i64> = (1..=(MAX_BUCKETS as i64 + 1)).collect();
-        let b = read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::Owners(owners), "c", 0);
+        let b = read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::Owners(owners), Shape::OneWalk, "c", 0);
         assert_eq!(b.len(), 2);
-        assert!(b[0].starts_with("c.owner_id IN ($5, "));
+        assert!(b[0].starts_with("+c.owner_id IN ($5, "));
         assert!(b[1].contains("AND COALESCE(c.owner_id, 0) NOT IN ($5, "));
     }
 
     #[test]
     fn nothing_leaves_only_shares() {
         let mut p = Params::default();
-        let b = read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::Nothing, "c", 0);
+        let b = read_buckets(&mut p, &actor(), ObjectType::Customer, &Reach::Nothing, Shape::PerBucket, "c", 0);
         assert_eq!(b.len(), 1);
         assert!(b[0].starts_with("c.id IN (SELECT sh.record_id FROM shares sh"));
     }
