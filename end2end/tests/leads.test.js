@@ -4,7 +4,7 @@
 // server-function calls are refused and change nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, signIn, hydrated, chooseByText } from './support.js';
+import { suite, signIn, hydrated, chooseByText, watchErrors } from './support.js';
 
 const env = suite();
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
@@ -13,9 +13,7 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 async function leadsPage(login, options = DESKTOP) {
   const ctx = await env.browser.newContext({ locale: 'zh-CN', ...options });
   const page = await ctx.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = watchErrors(page);
   await signIn(page, env.server.base, login);
   await page.waitForURL(`${env.server.base}/`);
   await page.goto(`${env.server.base}/leads`);

@@ -74,7 +74,25 @@ export async function launchBrowser() {
 
 /** Waits until the page has hydrated (the app marks <body data-hydrated>). */
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+  try {
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+  } catch (e) {
+    // Say why: a panic during hydration, or a bundle that never arrived.
+    const loaded = await page
+      .evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.includes('/pkg/')).map((r) => `${r.name.split('/').pop()} ${Math.round(r.duration)} ms`))
+      .catch(() => []);
+    e.message += `\n  at ${page.url()}; bundle: ${loaded.join(', ') || 'not loaded'}; page errors: ${(page.crmErrors || []).join(' | ') || 'none seen'}`;
+    throw e;
+  }
+}
+
+/** Collects the page's console errors and uncaught exceptions (also shown when hydration times out). */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.crmErrors = errors;
+  return errors;
 }
 
 export async function signIn(page, base, login, password = PASSWORD) {
@@ -110,9 +128,10 @@ export async function chooseByText(page, selector, text) {
 export async function openAs(env, login, path = '/', options = { viewport: { width: 1280, height: 900 } }) {
   const ctx = await env.browser.newContext({ locale: 'zh-CN', ...options });
   const page = await ctx.newPage();
+  const errors = watchErrors(page);
   await signIn(page, env.server.base, login);
   await page.waitForURL(`${env.server.base}/`);
   if (path !== '/') await page.goto(`${env.server.base}${path}`);
   await hydrated(page);
-  return { ctx, page };
+  return { ctx, page, errors };
 }
