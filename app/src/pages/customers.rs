@@ -93,8 +93,8 @@ pub struct CustomerList {
     /// The spec the rows were found with (the remembered one when none was asked for).
     pub spec: ListSpec,
     pub rows: Vec<CustomerRow>,
-    /// Exact up to [`COUNT_CAP`]; above it, `COUNT_CAP + 1`.
-    pub total: i64,
+    /// Exact up to [`COUNT_CAP`]; above it, `COUNT_CAP + 1`. With the first page only.
+    pub total: Option<i64>,
     pub next: Option<String>,
     pub setup: Option<ListSetup>,
 }
@@ -248,7 +248,8 @@ pub async fn list_customers(spec: Option<ListSpec>, after: Option<String>) -> Re
     let after = after.map(|c| Cursor::parse(&c)).transpose().map_err(domain_err)?;
     let q = ListQuery { filter: view.filter.clone(), sort: view.sort, after, limit: PAGE_SIZE };
     let page = list::page(&st.db, &actor, &q).await.map_err(domain_err)?;
-    let total = list::count(&st.db, &actor, &view.filter, false).await.map_err(domain_err)?;
+    // Counted once per view, with its first page; further pages only page.
+    let total = if first_page { Some(list::count(&st.db, &actor, &view.filter, false).await.map_err(domain_err)?) } else { None };
     let setup = if first_page {
         if spec.is_some() {
             domain::views::remember(&st.db, &actor, ObjectType::Customer, &view).await.map_err(domain_err)?;
@@ -605,7 +606,7 @@ fn ListBody(
         let spec = spec.clone();
         async move { count_customers_exactly(spec).await }
     });
-    let total = list.total;
+    let total = list.total.unwrap_or(0);
     let first_next = list.next.clone();
     let next_after = Signal::derive(move || next.get().unwrap_or_else(|| first_next.clone()));
     let page_ids: Vec<i64> = list.rows.iter().map(|r| r.id).collect();
