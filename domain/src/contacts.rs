@@ -5,11 +5,10 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use crate::clock::now_ms;
 use crate::customers::NOT_WAITING_IN_POOL;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::reach::{reach_on, read_buckets, shape_for, Params};
+use crate::policy::reach::{reach_on, resolve_buckets, Params};
 use crate::policy::Actor;
 use crate::roles::{Action, ObjectType};
 
@@ -47,8 +46,10 @@ pub async fn list(db: &Db, actor: &Actor, q: &ContactQuery) -> DomainResult<Vec<
     let mut conn = db.pool().acquire().await?;
     let reach = reach_on(&mut conn, actor, ObjectType::Customer, Action::Read).await?;
     let mut p = Params::default();
-    let shape = shape_for(&mut conn, &reach).await?;
-    let buckets = read_buckets(&mut p, actor, ObjectType::Customer, &reach, shape, "c", now_ms());
+    let buckets = resolve_buckets(&mut conn, &mut p, actor, ObjectType::Customer, &reach, "c").await?;
+    if buckets.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut cond = String::new();
     let text = q.text.trim().to_lowercase();
     if !text.is_empty() {
@@ -61,7 +62,7 @@ pub async fn list(db: &Db, actor: &Actor, q: &ContactQuery) -> DomainResult<Vec<
     }
     let limit = p.int(q.limit.clamp(1, 200));
     let union = buckets
-        .iter()
+        .all()
         .map(|b| {
             format!(
                 "SELECT k.id, k.name, k.title, k.phone, k.email, k.customer_id, c.name AS customer_name \

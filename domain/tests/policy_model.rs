@@ -354,6 +354,8 @@ async fn list_all(t: &TestDb, actor: &Actor, rng: &mut StdRng, records: &[i64]) 
     let sort = Sort { key: SortKey::ALL[rng.gen_range(0..SortKey::ALL.len())], descending: rng.gen_bool(0.5) };
     // Now and then one membership test instead of a walk per owner or unit.
     domain::policy::reach::set_bucket_limit(if rng.gen_bool(0.3) { 1 } else { domain::policy::reach::MAX_BUCKETS });
+    // And now and then the shares read by the list query itself instead of resolved first.
+    domain::policy::reach::set_shared_ids_limit(if rng.gen_bool(0.3) { 0 } else { domain::policy::reach::MAX_SHARED_IDS });
     let mut q = ListQuery { sort, limit: rng.gen_range(1..=5), ..Default::default() };
     let mut seen = BTreeSet::new();
     loop {

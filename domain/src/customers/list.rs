@@ -9,10 +9,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
 use super::{attach_tags, view_from_row, CustomerView, NOT_WAITING_IN_POOL, OBJECT};
-use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::reach::{reach_on, read_buckets, shape_for, Params, Reach};
+use crate::policy::reach::{reach_on, resolve_buckets, Params, Reach};
 use crate::policy::Actor;
 use crate::roles::Action;
 
@@ -253,8 +252,10 @@ const COLUMNS: &str = "c.id, c.name, c.kind, c.industry, c.province, c.city, c.a
 async fn page_within(conn: &mut AnyConnection, actor: &Actor, reach: &Reach, q: &ListQuery) -> DomainResult<Page> {
     check_filter(actor, &q.filter)?;
     let mut p = Params::default();
-    let shape = shape_for(&mut *conn, reach).await?;
-    let buckets = read_buckets(&mut p, actor, OBJECT, reach, shape, "c", now_ms());
+    let buckets = resolve_buckets(&mut *conn, &mut p, actor, OBJECT, reach, "c").await?;
+    if buckets.is_empty() {
+        return Ok(Page { rows: Vec::new(), next: None });
+    }
     let cond = conditions(&mut p, actor, &q.filter);
     let keyset = keyset(&mut p, q.sort, q.after.as_ref())?;
     let limit = q.limit.clamp(1, MAX_PAGE);
@@ -262,16 +263,15 @@ async fn page_within(conn: &mut AnyConnection, actor: &Actor, reach: &Reach, q: 
     let column = q.sort.key.column();
     let dir = if q.sort.descending { "DESC" } else { "ASC" };
     let order = format!("ORDER BY sort_key {dir}, id {dir}");
-    let shares_bucket = if *reach == Reach::All { None } else { Some(buckets.len() - 1) };
     // Each owner or unit bucket is its own sorted, limited index walk, so the engine merges at
-    // most `limit` rows from each. The shares bucket (last whenever scoped) has no usable
-    // sort index: limiting it would make the planner walk the whole sort index hunting for a
-    // few shared rows, so it is only sorted.
-    let union = buckets
-        .iter()
+    // most `limit` rows from each. The shares bucket has no usable sort index: limiting it would
+    // make the planner walk the whole sort index hunting for a few shared rows, so it is only
+    // sorted.
+    let limited = buckets.scope.iter().map(|b| (b, format!(" LIMIT {limit_ph}")));
+    let union = limited
+        .chain(buckets.shared.iter().map(|b| (b, String::new())))
         .enumerate()
-        .map(|(i, b)| {
-            let bucket_limit = if Some(i) == shares_bucket { String::new() } else { format!(" LIMIT {limit_ph}") };
+        .map(|(i, (b, bucket_limit))| {
             format!(
                 "SELECT * FROM (SELECT {COLUMNS}, c.{column} AS sort_key FROM customers c \
                  WHERE ({b}) AND {NOT_WAITING_IN_POOL}{cond}{keyset} {order}{bucket_limit}) b{i}"
@@ -298,11 +298,13 @@ async fn page_within(conn: &mut AnyConnection, actor: &Actor, reach: &Reach, q: 
 async fn count_within(conn: &mut AnyConnection, actor: &Actor, reach: &Reach, f: &ListFilter, cap: Option<i64>) -> DomainResult<i64> {
     check_filter(actor, f)?;
     let mut p = Params::default();
-    let shape = shape_for(&mut *conn, reach).await?;
-    let buckets = read_buckets(&mut p, actor, OBJECT, reach, shape, "c", now_ms());
+    let buckets = resolve_buckets(&mut *conn, &mut p, actor, OBJECT, reach, "c").await?;
+    if buckets.is_empty() {
+        return Ok(0);
+    }
     let cond = conditions(&mut p, actor, f);
     let union = buckets
-        .iter()
+        .all()
         .map(|b| format!("SELECT c.id FROM customers c WHERE ({b}) AND {NOT_WAITING_IN_POOL}{cond}"))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
