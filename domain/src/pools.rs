@@ -341,6 +341,14 @@ pub async fn member_pools_on(conn: &mut AnyConnection, actor: &Actor) -> DomainR
     Ok(pools)
 }
 
+/// Every active pool with its settings, for an administrator configuring them.
+pub async fn pools_to_configure(db: &Db, actor: &Actor) -> DomainResult<Vec<Pool>> {
+    if !actor.is_admin() {
+        return Err(DomainError::Forbidden);
+    }
+    list_pools_for(db, actor).await
+}
+
 /// The pools the actor may see, with how many customers wait in each.
 pub async fn list_pools_for(db: &Db, actor: &Actor) -> DomainResult<Vec<Pool>> {
     let mut conn = db.pool().acquire().await?;

@@ -83,6 +83,10 @@ on_both_engines!(members_see_and_claim_others_do_not, |t| {
     let rep = actor(t, "bj.sales1").await;
     let mine: Vec<i64> = pools::list_pools_for(&t.db, &rep).await.unwrap().iter().map(|p| p.id).collect();
     assert_eq!(mine, vec![bj_pool]);
+    // Configuring pools is the administrators' alone; they see every pool.
+    assert!(matches!(pools::pools_to_configure(&t.db, &rep).await, Err(DomainError::Forbidden)));
+    let all: Vec<i64> = pools::pools_to_configure(&t.db, &actor(t, "admin").await).await.unwrap().iter().map(|p| p.id).collect();
+    assert!(all.contains(&bj_pool) && all.contains(&sh_pool), "{all:?}");
     // Members read pool customers through the policy; the customer list leaves them out.
     let readable = customers::ids_where(&t.db, &rep, Action::Read).await.unwrap();
     assert!(bj_waiting.iter().all(|id| readable.contains(id)));

@@ -39,12 +39,9 @@ pub struct PoolAdminDto {
 
 #[server(endpoint = "admin/pools")]
 pub async fn admin_pools() -> Result<Vec<PoolAdminDto>, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    if !actor.is_admin() {
-        return Err(fail(AppError::Forbidden));
-    }
-    let pools = domain::pools::list_pools_for(&st.db, &actor).await.map_err(domain_err)?;
+    let pools = domain::pools::pools_to_configure(&st.db, &actor).await.map_err(domain_err)?;
     Ok(pools
         .into_iter()
         .map(|p| PoolAdminDto {
