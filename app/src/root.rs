@@ -1,14 +1,13 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
-use crate::admin::{audit::AuditPage, explain::ExplainPage, org::OrgPage, pools::PoolsAdminPage, roles::RolesPage, users::UsersPage, AdminLayout};
+use crate::admin::AdminLayout;
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
-use crate::pages::{lead_detail::LeadDetailPage, lead_rules::LeadRulesPage, leads::LeadsPage};
 use crate::layout::AppLayout;
-use crate::pages::{area::{AreaPage, Guarded}, contacts::ContactsPage, customers::CustomersPage, customer_detail::CustomerDetailPage, pools::PoolsPage, dashboard::Dashboard, notifications::NotificationsPage, tasks::{TaskDetailPage, TasksPage}, login::LoginPage, not_found::NotFound};
+use crate::pages::{area::{AreaPage, Guarded}, customers::CustomersPage, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -22,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1f4e8c"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -45,38 +45,92 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Sign-in, the shell and the customer list are in the first download; every other page is
+    // its own chunk, fetched when its route is first visited (see `lazy_pages`).
     view! {
-        <Stylesheet id="leptos" href="/pkg/crm.css"/>
         <Title text=move || t(lang.get(), "app.name")/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=AppLayout>
-                    <Route path=path!("") view=Dashboard/>
+                    <Route path=path!("") view={Lazy::<lazy_pages::DashboardRoute>::new()}/>
                     <Route path=path!("customers") view=|| view! { <Guarded area=Area::Customers><CustomersPage/></Guarded> }/>
-                    <Route path=path!("contacts") view=|| view! { <Guarded area=Area::Customers><ContactsPage/></Guarded> }/>
-                    <Route path=path!("pools") view=|| view! { <Guarded area=Area::Customers><PoolsPage/></Guarded> }/>
-                    <Route path=path!("customers/:id") view=|| view! { <Guarded area=Area::Customers><CustomerDetailPage/></Guarded> }/>
-                    <Route path=path!("leads") view=|| view! { <Guarded area=Area::Leads><LeadsPage/></Guarded> }/>
-                    <Route path=path!("leads/rules") view=|| view! { <Guarded area=Area::Leads><LeadRulesPage/></Guarded> }/>
-                    <Route path=path!("leads/:id") view=|| view! { <Guarded area=Area::Leads><LeadDetailPage/></Guarded> }/>
+                    <Route path=path!("contacts") view={Lazy::<lazy_pages::ContactsRoute>::new()}/>
+                    <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsRoute>::new()}/>
+                    <Route path=path!("customers/:id") view={Lazy::<lazy_pages::CustomerDetailRoute>::new()}/>
+                    <Route path=path!("leads") view={Lazy::<lazy_pages::LeadsRoute>::new()}/>
+                    <Route path=path!("leads/rules") view={Lazy::<lazy_pages::LeadRulesRoute>::new()}/>
+                    <Route path=path!("leads/:id") view={Lazy::<lazy_pages::LeadDetailRoute>::new()}/>
                     <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>
                     <Route path=path!("contracts") view=|| view! { <AreaPage area=Area::Contracts/> }/>
                     <Route path=path!("approvals") view=|| view! { <AreaPage area=Area::Approvals/> }/>
-                    <Route path=path!("tasks") view=|| view! { <Guarded area=Area::Tasks><TasksPage/></Guarded> }/>
-                    <Route path=path!("tasks/:id") view=|| view! { <Guarded area=Area::Tasks><TaskDetailPage/></Guarded> }/>
-                    <Route path=path!("notifications") view=NotificationsPage/>
+                    <Route path=path!("tasks") view={Lazy::<lazy_pages::TasksRoute>::new()}/>
+                    <Route path=path!("tasks/:id") view={Lazy::<lazy_pages::TaskDetailRoute>::new()}/>
+                    <Route path=path!("notifications") view={Lazy::<lazy_pages::NotificationsRoute>::new()}/>
                     <Route path=path!("reports") view=|| view! { <AreaPage area=Area::Reports/> }/>
                     <ParentRoute path=path!("admin") view=|| view! { <Guarded area=Area::Admin><AdminLayout/></Guarded> }>
-                        <Route path=path!("") view=OrgPage/>
-                        <Route path=path!("users") view=UsersPage/>
-                        <Route path=path!("roles") view=RolesPage/>
-                        <Route path=path!("pools") view=PoolsAdminPage/>
-                        <Route path=path!("explain") view=ExplainPage/>
-                        <Route path=path!("audit") view=AuditPage/>
+                        <Route path=path!("") view={Lazy::<lazy_pages::OrgRoute>::new()}/>
+                        <Route path=path!("users") view={Lazy::<lazy_pages::UsersRoute>::new()}/>
+                        <Route path=path!("roles") view={Lazy::<lazy_pages::RolesRoute>::new()}/>
+                        <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsAdminRoute>::new()}/>
+                        <Route path=path!("explain") view={Lazy::<lazy_pages::ExplainRoute>::new()}/>
+                        <Route path=path!("audit") view={Lazy::<lazy_pages::AuditRoute>::new()}/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// The lazily loaded pages: each route's view is split into its own WASM chunk by
+/// `cargo leptos build --split` and fetched on the first visit (the server renders it in full).
+mod lazy_pages {
+    use leptos::prelude::*;
+    use leptos_router::{lazy_route, LazyRoute};
+
+    use crate::auth::Area;
+    use crate::pages::area::Guarded;
+
+    /// A route whose lazily loaded view is the page `$page`, shown only to those whose roles
+    /// open `$area` when one is named.
+    macro_rules! lazy_page {
+        (@view $route:ident, $view:expr) => {
+            pub struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    $view.into_any()
+                }
+            }
+        };
+        ($route:ident, $area:expr, $page:path) => {
+            lazy_page!(@view $route, view! { <Guarded area=$area><$page/></Guarded> });
+        };
+        ($route:ident, $page:path) => {
+            lazy_page!(@view $route, view! { <$page/> });
+        };
+    }
+
+    lazy_page!(DashboardRoute, crate::pages::dashboard::Dashboard);
+    lazy_page!(ContactsRoute, Area::Customers, crate::pages::contacts::ContactsPage);
+    lazy_page!(PoolsRoute, Area::Customers, crate::pages::pools::PoolsPage);
+    lazy_page!(CustomerDetailRoute, Area::Customers, crate::pages::customer_detail::CustomerDetailPage);
+    lazy_page!(LeadsRoute, Area::Leads, crate::pages::leads::LeadsPage);
+    lazy_page!(LeadRulesRoute, Area::Leads, crate::pages::lead_rules::LeadRulesPage);
+    lazy_page!(LeadDetailRoute, Area::Leads, crate::pages::lead_detail::LeadDetailPage);
+    lazy_page!(TasksRoute, Area::Tasks, crate::pages::tasks::TasksPage);
+    lazy_page!(TaskDetailRoute, Area::Tasks, crate::pages::tasks::TaskDetailPage);
+    lazy_page!(NotificationsRoute, crate::pages::notifications::NotificationsPage);
+    // The admin layout guards its pages.
+    lazy_page!(OrgRoute, crate::admin::org::OrgPage);
+    lazy_page!(UsersRoute, crate::admin::users::UsersPage);
+    lazy_page!(RolesRoute, crate::admin::roles::RolesPage);
+    lazy_page!(PoolsAdminRoute, crate::admin::pools::PoolsAdminPage);
+    lazy_page!(ExplainRoute, crate::admin::explain::ExplainPage);
+    lazy_page!(AuditRoute, crate::admin::audit::AuditPage);
 }

@@ -70,6 +70,12 @@ pub enum Command {
     },
     /// Fill an empty database with a large generated data set for benchmarks.
     BenchData(BenchDataArgs),
+    /// Write brotli and gzip copies of the built browser bundle and print every file's sizes.
+    Precompress {
+        /// Folder with the built browser bundle (cargo-leptos's site root).
+        #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+        site_root: String,
+    },
 }
 
 /// The shape of the generated data set (see domain::bench_data).
@@ -135,7 +141,21 @@ pub async fn run(cli: Cli) -> CliResult<()> {
             let db = open_db(&cli.database_url).await?;
             bench_data(&db, args).await
         }
+        Command::Precompress { site_root } => print_bundle_sizes(&site_root),
     }
+}
+
+/// One line per file of the bundle: raw, gzip and brotli bytes, then the totals.
+fn print_bundle_sizes(site_root: &str) -> CliResult<()> {
+    let dir = std::path::Path::new(site_root).join(crate::routes::PKG_DIR);
+    let sizes = crate::assets::precompress(&dir)?;
+    println!("{:<60} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
+    for s in &sizes {
+        println!("{:<60} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
+    }
+    let sum = |f: fn(&crate::assets::AssetSize) -> u64| sizes.iter().map(f).sum::<u64>();
+    println!("{:<60} {:>10} {:>10} {:>10}", "all files", sum(|s| s.raw), sum(|s| s.gzip), sum(|s| s.brotli));
+    Ok(())
 }
 
 impl ServeArgs {
@@ -230,6 +250,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> CliResult<()> {
         absolute_ms: args.session_max_minutes.max(1) * MINUTE_MS,
     };
     let state = AppState::new(db.clone(), sessions, args.secure_cookies);
+    crate::assets::precompress_in_background(&args.site_root, crate::routes::PKG_DIR);
     let options = crate::routes::leptos_options(&args.site_root, args.listen);
     let router = crate::routes::build_router(state.clone(), options, args.trust_proxy);
     let jobs = crate::jobs::spawn(state);

@@ -13,13 +13,25 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use crate::guard::{guard, GuardState};
 
+pub const PKG_DIR: &str = "pkg";
+
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("crm")
         .site_root(site_root)
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(PKG_DIR)
         .site_addr(addr)
+        .hash_files(bundle_names_are_hashed())
         .build()
+}
+
+/// cargo-leptos writes `hash.txt` beside the server binary when it gave the bundle's files
+/// content-hashed names; the pages must then link those names.
+fn bundle_names_are_hashed() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.exists())
 }
 
 pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) -> Router {
@@ -27,6 +39,7 @@ pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) 
     let context_state = state.clone();
     let hub = crate::live::Hub::start(state.clone());
     let app = Router::new()
+        .merge(crate::assets::pkg_router(&options.site_root, PKG_DIR))
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/live", get(move |q, ws, req| crate::live::connect(hub.clone(), q, ws, req)))
         .leptos_routes_with_context(
@@ -40,6 +53,7 @@ pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) 
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options);
-    app.layer(axum::middleware::from_fn_with_state(GuardState { app: state, trust_proxy }, guard))
+    app.layer(axum::middleware::from_fn(crate::assets::never_cache_pages))
+        .layer(axum::middleware::from_fn_with_state(GuardState { app: state, trust_proxy }, guard))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
