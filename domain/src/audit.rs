@@ -8,7 +8,7 @@ use sqlx::Row;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::DomainResult;
-use crate::policy::Actor;
+use crate::acting::Actor;
 
 pub async fn record(
     tx: &mut Tx,

@@ -5,12 +5,12 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use super::Actor;
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::records::table_of;
-use crate::roles::{Action, ObjectType, Scope};
+use crate::objects::{Action, ObjectType, Scope};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
