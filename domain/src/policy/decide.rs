@@ -158,7 +158,7 @@ pub async fn decide_on(
         reasons.push(Reason::Creator);
     }
     if let (Action::Read, ObjectType::Customer, Some(pool_id), None) = (action, object, pool, owner) {
-        if crate::pools::member_pools_on(conn, actor).await?.contains(&pool_id) {
+        if crate::pools::membership::member_pools_on(conn, actor).await?.contains(&pool_id) {
             reasons.push(Reason::Pool { pool_id });
         }
     }
