@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use super::OBJECT;
+use super::record::OBJECT;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};

@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::list::{self, ListFilter, ListQuery, Sort};
-use super::{attach_tags, view_from_row, CustomerView, OBJECT, SELECT};
+use super::record::{attach_tags, view_from_row, CustomerView, OBJECT, SELECT};
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::Db;

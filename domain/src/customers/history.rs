@@ -4,27 +4,11 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use super::{get, CustomerView, OBJECT};
-use crate::db::{Db, Tx};
+use super::record::{get, CustomerView, OBJECT};
+use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::policy::{require_on, Actor};
 use crate::roles::Action;
-
-pub(crate) async fn record_field_change(tx: &mut Tx, customer_id: i64, actor_id: i64, field: &str, old: &str, new: &str, at: i64) -> DomainResult<()> {
-    sqlx::query(
-        "INSERT INTO customer_history (customer_id, at, actor_id, kind, field, old_value, new_value, note) \
-         VALUES ($1, $2, $3, 'field', $4, $5, $6, NULL)",
-    )
-    .bind(customer_id)
-    .bind(at)
-    .bind(actor_id)
-    .bind(field)
-    .bind(old)
-    .bind(new)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {

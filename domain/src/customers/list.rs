@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use super::{attach_tags, view_from_row, CustomerView, NOT_WAITING_IN_POOL, OBJECT};
+use super::record::{attach_tags, view_from_row, CustomerView, NOT_WAITING_IN_POOL, OBJECT};
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::policy::reach::{reach_on, resolve_buckets, Params, Reach};
