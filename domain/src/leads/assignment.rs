@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::capture::CleanLead;
-use super::{event, is_closed, lock_lead, closed_conflict, OBJECT};
+use super::input::CleanLead;
+use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};

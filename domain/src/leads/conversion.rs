@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use super::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
 use crate::activity::{insert_contact_tx, insert_held_customer_tx, refuse_duplicate};
 use crate::clock::now_ms;
 use crate::customers::NewCustomer;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use super::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
 use crate::activity::check_follow_up;
 use crate::clock::now_ms;
 use crate::db::Db;

@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::assignment::Router;
-use super::capture::{insert_lead_tx, names_of, LeadInput};
-use super::{csv, OBJECT};
+use super::capture::{insert_lead_tx, names_of};
+use super::csv;
+use super::input::LeadInput;
+use super::record::OBJECT;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::policy::Actor;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use super::{view_from_row, LeadView, OBJECT, SELECT, STATUSES};
+use super::record::{view_from_row, LeadView, OBJECT, SELECT, STATUSES};
 use crate::activity::normalize_phone;
 use crate::clock::now_ms;
 use crate::customers::COUNT_CAP;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use super::OBJECT;
+use super::record::OBJECT;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::DomainResult;
