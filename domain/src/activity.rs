@@ -5,13 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::customers::{insert_customer_tx, NewCustomer};
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
+use crate::objects::{Action, ObjectType, Scope};
+use crate::policy::require_on;
 use crate::pools::{event, history};
-use crate::roles::{Action, ObjectType, Scope};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerInput {

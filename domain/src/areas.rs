@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::roles::{Action, Grants, ObjectType};
+use crate::objects::{Action, ObjectType};
+use crate::rights::Grants;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Area {
@@ -61,7 +62,8 @@ pub fn areas_for(grants: &Grants) -> Vec<Area> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roles::{Scope, BUILTIN_ROLES};
+    use crate::objects::Scope;
+    use crate::roles::BUILTIN_ROLES;
 
     fn grants_of(key: &str) -> Grants {
         let role = BUILTIN_ROLES.iter().find(|r| r.key == key).unwrap();

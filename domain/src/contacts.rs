@@ -5,12 +5,12 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::customers::NOT_WAITING_IN_POOL;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
+use crate::objects::{Action, ObjectType};
 use crate::policy::reach::{reach_on, resolve_buckets, Params};
-use crate::policy::Actor;
-use crate::roles::{Action, ObjectType};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactRow {

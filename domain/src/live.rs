@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::events::{self, Event};
+use crate::objects::{Action, ObjectType};
 use crate::policy::snapshot::{RecordFacts, Snapshot};
-use crate::roles::{Action, ObjectType};
 
 /// An event as one person receives it over the live connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,12 +5,13 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{category, CATEGORIES};
-use crate::policy::{decide_on, Actor};
-use crate::roles::{Action, ObjectType};
+use crate::objects::{Action, ObjectType};
+use crate::policy::decide_on;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {

@@ -5,11 +5,12 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::{Action, ObjectType};
+use crate::objects::{Action, ObjectType};
+use crate::policy::require_on;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewOpportunity {

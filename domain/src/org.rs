@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
@@ -188,7 +189,6 @@ pub async fn count_units(db: &Db) -> DomainResult<i64> {
 // Administration of the tree. Every change needs the admin right and is audited.
 
 use crate::audit;
-use crate::policy::Actor;
 use serde_json::json;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,11 +7,11 @@ use sqlx::Row;
 
 use super::users::{insert_user_tx, NewUser, Password};
 use super::{passwords, sessions};
+use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::Actor;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {

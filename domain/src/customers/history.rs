@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::record::{get, CustomerView, OBJECT};
+use crate::acting::Actor;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {

@@ -20,12 +20,13 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
 use crate::objects::{Action, Scope};
-use crate::policy::{record_filter, require_on, Actor};
+use crate::policy::{record_filter, require_on};
 
 #[derive(Debug, Clone)]
 pub struct NewCustomer {

@@ -5,11 +5,12 @@
 use sqlx::Row;
 
 use super::record::{record_field_change, OBJECT};
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
 
 pub const MAX_TAGS: usize = 20;
 const MAX_TAG_CHARS: usize = 30;

@@ -13,12 +13,13 @@ use sqlx::{AnyConnection, Row};
 
 use super::input::CleanLead;
 use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{decide_on, record_filter, require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::{decide_on, record_filter, require_on};
 
 /// The fields a rule may match on; "" matches every lead.
 pub const RULE_FIELDS: &[&str] = &["", "province", "city", "source"];

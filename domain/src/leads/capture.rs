@@ -8,11 +8,12 @@ use sqlx::Row;
 use super::assignment::Router;
 use super::input::{CleanLead, LeadInput};
 use super::record::{event, OBJECT};
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{decide_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::decide_on;
 
 /// A new lead and where it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

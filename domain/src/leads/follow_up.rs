@@ -6,12 +6,13 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use crate::acting::Actor;
 use crate::activity::check_follow_up;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::DomainResult;
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadFollowUp {

@@ -15,9 +15,9 @@ use super::capture::{insert_lead_tx, names_of};
 use super::csv;
 use super::input::LeadInput;
 use super::record::OBJECT;
+use crate::acting::Actor;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::Actor;
 
 /// Largest file accepted, in bytes.
 pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;

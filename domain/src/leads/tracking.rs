@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::record::OBJECT;
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::DomainResult;
-use crate::policy::{record_filter, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::record_filter;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepStats {

@@ -9,8 +9,8 @@ use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::records::table_of;
 use crate::objects::{Action, ObjectType, Scope};
+use crate::records::table_of;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
