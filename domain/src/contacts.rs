@@ -12,16 +12,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::objects::{Action, ObjectType};
 use crate::policy::reach::{reach_on, resolve_buckets, Params};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactRow {
-    pub id: i64,
-    pub name: String,
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-    pub customer_id: i64,
-    pub customer_name: String,
-}
+pub use domain_types::contacts::ContactRow;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactQuery {

@@ -1,7 +1,6 @@
 //! Field history of a customer: who changed which field from what to what, and when; and the
 //! customer as it was at a past time. Only fields the viewer may read are shown.
 
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::record::{get, CustomerView, OBJECT};
@@ -11,14 +10,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::objects::Action;
 use crate::policy::require_on;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChange {
-    pub at: i64,
-    pub who: Option<String>,
-    pub field: String,
-    pub old: String,
-    pub new: String,
-}
+pub use domain_types::customers::FieldChange;
 
 /// The changes to fields the actor may read, newest first.
 pub async fn field_history(db: &Db, actor: &Actor, customer_id: i64) -> DomainResult<Vec<FieldChange>> {

@@ -1,12 +1,11 @@
 //! Capturing a lead: its creation, after the checks of [`super::input`], with an owner from the
 //! assignment rules or the person who captured it.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
 use super::assignment::Router;
-use super::input::{CleanLead, LeadInput};
+use super::input::{CleanLead, LeadInput, ValidateLead};
 use super::record::{event, OBJECT};
 use crate::acting::Actor;
 use crate::clock::now_ms;
@@ -15,18 +14,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::objects::Action;
 use crate::policy::decide_on;
 
-/// A new lead and where it went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Captured {
-    pub id: i64,
-    pub owner_id: Option<i64>,
-    pub owner_name: Option<String>,
-    pub unit_id: i64,
-    pub unit_name: String,
-    /// Whether the person who captured it may open it (a lead the rules gave to someone else in
-    /// another unit is out of their sight).
-    pub visible: bool,
-}
+pub use domain_types::leads::Captured;
 
 /// Inserts a lead with its owner (or none) and unit, and writes its events.
 pub(crate) async fn insert_lead_tx(tx: &mut Tx, lead: &CleanLead, owner: Option<i64>, unit: i64, actor_id: i64) -> DomainResult<i64> {

@@ -1,28 +1,11 @@
 //! What a new lead must be, from the form or a CSV row: a name or a company, sane lengths, a phone
 //! of 5 to 20 digits and an e-mail of the usual shape when given.
 
-use serde::{Deserialize, Serialize};
-
 use crate::accounts::users::Email;
 use crate::activity::normalize_phone;
 use crate::error::{DomainError, DomainResult};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadInput {
-    /// The person.
-    pub name: String,
-    pub company: String,
-    /// The person's job title.
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-    pub province: String,
-    pub city: String,
-    pub source: String,
-    pub note: String,
-    /// Keep the lead ("assign to me") instead of running the assignment rules.
-    pub keep: bool,
-}
+pub use domain_types::leads::LeadInput;
 
 /// A lead that passed the checks: trimmed, phone as digits, e-mail lower-case.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,10 +21,16 @@ pub struct CleanLead {
     pub note: String,
 }
 
-impl LeadInput {
+/// The checks of a new lead, on the shape the form and each CSV row fill in ([`LeadInput`], shared
+/// with the browser, so the checks live here as a trait).
+pub trait ValidateLead {
     /// The checks: a name or a company, lengths, a phone of 5 to 20 digits when given, an e-mail
     /// of the usual shape when given.
-    pub fn validated(&self) -> DomainResult<CleanLead> {
+    fn validated(&self) -> DomainResult<CleanLead>;
+}
+
+impl ValidateLead for LeadInput {
+    fn validated(&self) -> DomainResult<CleanLead> {
         let t = |s: &String| s.trim().to_string();
         let lead = CleanLead {
             name: t(&self.name),

@@ -24,7 +24,7 @@ pub use capture::{create_lead, Captured};
 pub use conversion::{convert, disqualify, Converted};
 pub use follow_up::{follow_ups, log_follow_up, LeadFollowUp};
 pub use import::{import_csv, ImportReport, RowOutcome, RowReport, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS};
-pub use input::LeadInput;
+pub use input::{LeadInput, ValidateLead};
 pub use list::{count_filtered, get, list_filtered, ListFilter, OwnerFilter};
 pub use record::{LeadView, STATUSES};
 pub use tracking::{rep_stats, RepStats};
