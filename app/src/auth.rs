@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 use crate::i18n::Lang;
 
+pub use domain_types::areas::Area;
+
 /// A name in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
@@ -24,34 +26,18 @@ impl Label {
     }
 }
 
-/// An area of the product in the navigation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Area {
-    Dashboard,
-    Customers,
-    Leads,
-    Opportunities,
-    Contracts,
-    Approvals,
-    Tasks,
-    Reports,
-    Admin,
+/// Where each area lives in the UI: its route, label, icon, and whether the phone's bottom bar
+/// shows it. (The area itself is shared with the domain, which decides who may open it.)
+pub trait AreaNav {
+    fn path(self) -> &'static str;
+    fn text_key(self) -> &'static str;
+    fn icon(self) -> &'static str;
+    /// The few areas that get a place in the phone's bottom bar; the rest sit under "More".
+    fn in_bottom_bar(self) -> bool;
 }
 
-impl Area {
-    pub const ALL: &'static [Area] = &[
-        Area::Dashboard,
-        Area::Customers,
-        Area::Leads,
-        Area::Opportunities,
-        Area::Contracts,
-        Area::Approvals,
-        Area::Tasks,
-        Area::Reports,
-        Area::Admin,
-    ];
-
-    pub fn path(self) -> &'static str {
+impl AreaNav for Area {
+    fn path(self) -> &'static str {
         match self {
             Area::Dashboard => "/",
             Area::Customers => "/customers",
@@ -65,7 +51,7 @@ impl Area {
         }
     }
 
-    pub fn text_key(self) -> &'static str {
+    fn text_key(self) -> &'static str {
         match self {
             Area::Dashboard => "nav.dashboard",
             Area::Customers => "nav.customers",
@@ -79,7 +65,7 @@ impl Area {
         }
     }
 
-    pub fn icon(self) -> &'static str {
+    fn icon(self) -> &'static str {
         match self {
             Area::Dashboard => "⌂",
             Area::Customers => "◎",
@@ -93,25 +79,8 @@ impl Area {
         }
     }
 
-    /// The few areas that get a place in the phone's bottom bar; the rest sit under "More".
-    pub fn in_bottom_bar(self) -> bool {
+    fn in_bottom_bar(self) -> bool {
         matches!(self, Area::Dashboard | Area::Customers | Area::Approvals | Area::Tasks)
-    }
-
-    #[cfg(feature = "ssr")]
-    fn from_domain(a: domain::areas::Area) -> Area {
-        use domain::areas::Area as D;
-        match a {
-            D::Dashboard => Area::Dashboard,
-            D::Customers => Area::Customers,
-            D::Leads => Area::Leads,
-            D::Opportunities => Area::Opportunities,
-            D::Contracts => Area::Contracts,
-            D::Approvals => Area::Approvals,
-            D::Tasks => Area::Tasks,
-            D::Reports => Area::Reports,
-            D::Admin => Area::Admin,
-        }
     }
 }
 
@@ -180,6 +149,6 @@ pub async fn get_me() -> Result<Me, AppError> {
         unit: Label { zh: user.unit_name, en: user.unit_name_en },
         unit_path: path.into_iter().map(|u| Label { zh: u.name, en: u.name_en }).collect(),
         roles: roles.into_iter().map(|r| Label { zh: r.name, en: r.name_en }).collect(),
-        areas: domain::areas::areas_for(&grants).into_iter().map(Area::from_domain).collect(),
+        areas: domain::areas::areas_for(&grants),
     })
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
-use crate::auth::{get_me, Area, Me};
+use crate::auth::{get_me, Area, AreaNav, Me};
 use crate::error::AppError;
 use crate::i18n::{switch_lang, t, tr, use_lang};
 

@@ -5,21 +5,9 @@
 //! notifications.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// An event as the server sends it to this user (fields they may not read already removed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveEvent {
-    pub id: i64,
-    pub at: i64,
-    pub kind: String,
-    pub object: String,
-    pub record_id: i64,
-    pub title: String,
-    pub actor_name: Option<String>,
-    pub notify: bool,
-    pub data: serde_json::Value,
-}
+pub use domain_types::live::LiveEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

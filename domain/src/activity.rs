@@ -5,27 +5,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::customers::{insert_customer_tx, NewCustomer};
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
+use crate::objects::{Action, ObjectType, Scope};
+use crate::policy::require_on;
 use crate::pools::{event, history};
-use crate::roles::{Action, ObjectType, Scope};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerInput {
-    pub name: String,
-    pub kind: String,
-    pub industry: String,
-    pub province: String,
-    pub city: String,
-    pub phone: String,
-    pub level: String,
-    pub source: String,
-    /// Put the new customer straight into its pool instead of keeping it.
-    pub to_pool: bool,
-}
+pub use domain_types::activity::{Contact, CustomerInput, TimelineEntry};
 
 /// A possible duplicate, as much as the asker may know: whom to ask always; the record itself
 /// only when they may read it.
@@ -150,15 +139,6 @@ pub(crate) async fn insert_held_customer_tx(tx: &mut Tx, c: &NewCustomer, actor_
     Ok(id)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contact {
-    pub id: i64,
-    pub name: String,
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-}
-
 /// Contacts are seen with their customer: whoever may read the customer reads its contacts.
 pub async fn contacts(db: &Db, actor: &Actor, customer_id: i64) -> DomainResult<Vec<Contact>> {
     let mut conn = db.pool().acquire().await?;
@@ -247,16 +227,6 @@ pub async fn log_follow_up(db: &Db, actor: &Actor, customer_id: i64, kind: &str,
     event(&mut tx, "customer.follow_up", customer_id, Some(actor.user_id), None, json!({"kind": kind})).await?;
     tx.commit().await?;
     Ok(id)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEntry {
-    pub at: i64,
-    pub who: Option<String>,
-    /// "follow_up:call", "claim", "release", "recycle", "create", ...
-    pub kind: String,
-    pub text: String,
-    pub next_at: Option<i64>,
 }
 
 /// Follow-ups and history of a customer, newest first.

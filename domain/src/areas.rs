@@ -1,67 +1,42 @@
 //! The areas of the product a user may open, derived from their grants. The navigation shows
 //! exactly these; each area's server functions check the same grants again.
 
-use serde::{Deserialize, Serialize};
+use crate::objects::{Action, ObjectType};
+use crate::rights::Grants;
 
-use crate::roles::{Action, Grants, ObjectType};
+pub use domain_types::areas::Area;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Area {
-    Dashboard,
-    Customers,
-    Leads,
-    Opportunities,
-    Contracts,
-    Approvals,
-    Tasks,
-    Reports,
-    Admin,
+/// The object whose read grant opens the area; the dashboard is open to everyone signed in.
+pub fn object_of(area: Area) -> Option<ObjectType> {
+    match area {
+        Area::Dashboard => None,
+        Area::Customers => Some(ObjectType::Customer),
+        Area::Leads => Some(ObjectType::Lead),
+        Area::Opportunities => Some(ObjectType::Opportunity),
+        Area::Contracts => Some(ObjectType::Contract),
+        Area::Approvals => Some(ObjectType::Approval),
+        Area::Tasks => Some(ObjectType::Task),
+        Area::Reports => Some(ObjectType::Report),
+        Area::Admin => Some(ObjectType::Admin),
+    }
 }
 
-impl Area {
-    pub const ALL: &'static [Area] = &[
-        Area::Dashboard,
-        Area::Customers,
-        Area::Leads,
-        Area::Opportunities,
-        Area::Contracts,
-        Area::Approvals,
-        Area::Tasks,
-        Area::Reports,
-        Area::Admin,
-    ];
-
-    /// The object whose read grant opens the area; the dashboard is open to everyone signed in.
-    pub fn object(self) -> Option<ObjectType> {
-        match self {
-            Area::Dashboard => None,
-            Area::Customers => Some(ObjectType::Customer),
-            Area::Leads => Some(ObjectType::Lead),
-            Area::Opportunities => Some(ObjectType::Opportunity),
-            Area::Contracts => Some(ObjectType::Contract),
-            Area::Approvals => Some(ObjectType::Approval),
-            Area::Tasks => Some(ObjectType::Task),
-            Area::Reports => Some(ObjectType::Report),
-            Area::Admin => Some(ObjectType::Admin),
-        }
-    }
-
-    pub fn is_open_to(self, grants: &Grants) -> bool {
-        match self.object() {
-            None => true,
-            Some(object) => grants.can(object, Action::Read),
-        }
+pub fn is_open_to(area: Area, grants: &Grants) -> bool {
+    match object_of(area) {
+        None => true,
+        Some(object) => grants.can(object, Action::Read),
     }
 }
 
 pub fn areas_for(grants: &Grants) -> Vec<Area> {
-    Area::ALL.iter().copied().filter(|a| a.is_open_to(grants)).collect()
+    Area::ALL.iter().copied().filter(|a| is_open_to(*a, grants)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roles::{Scope, BUILTIN_ROLES};
+    use crate::objects::Scope;
+    use crate::roles::BUILTIN_ROLES;
 
     fn grants_of(key: &str) -> Grants {
         let role = BUILTIN_ROLES.iter().find(|r| r.key == key).unwrap();

@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::events;
-use crate::policy::{decide_on, require_on, Actor};
-use crate::roles::{Action, ObjectType};
+use crate::objects::{Action, ObjectType};
+use crate::policy::{decide_on, require_on};
 
 const MAX_CHARS: usize = 4000;
 const MAX_MENTIONS: usize = 20;

@@ -5,23 +5,14 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::customers::NOT_WAITING_IN_POOL;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
+use crate::objects::{Action, ObjectType};
 use crate::policy::reach::{reach_on, resolve_buckets, Params};
-use crate::policy::Actor;
-use crate::roles::{Action, ObjectType};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactRow {
-    pub id: i64,
-    pub name: String,
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-    pub customer_id: i64,
-    pub customer_name: String,
-}
+pub use domain_types::contacts::ContactRow;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactQuery {

@@ -15,7 +15,7 @@ use sqlx::{AnyConnection, Row};
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::DomainResult;
-use crate::roles::ObjectType;
+use crate::objects::ObjectType;
 
 /// The PostgreSQL channel NOTIFY uses; the payload is the event id only.
 pub const CHANNEL: &str = "crm_events";

@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
 use crate::accounts::admin::{place_user_tx, UserPlacement};
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::DomainResult;
-use crate::policy::{record_filter, Actor};
+use crate::objects::{Action, ObjectType};
+use crate::policy::record_filter;
 use crate::records::TABLES;
-use crate::roles::{write_role_rights_tx, Action, ObjectType, RoleRights};
+use crate::roles::{write_role_rights_tx, RoleRights};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {

@@ -2,6 +2,7 @@
 //! No Leptos here; everything that decides something lives in this crate.
 
 pub mod accounts;
+pub mod acting;
 pub mod activity;
 pub mod audit;
 pub mod bench_data;
@@ -18,11 +19,13 @@ pub mod impact;
 pub mod leads;
 pub mod live;
 pub mod notifications;
+pub mod objects;
 pub mod opportunities;
 pub mod org;
 pub mod policy;
 pub mod pools;
 pub mod records;
+pub mod rights;
 pub mod roles;
 pub mod sharing;
 pub mod tasks;

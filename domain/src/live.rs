@@ -2,29 +2,13 @@
 //! about, and never the names or values of fields they may not read. The live hub (in the server)
 //! asks this module for every event and every connection; it decides nothing itself.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::events::{self, Event};
+use crate::objects::{Action, ObjectType};
 use crate::policy::snapshot::{RecordFacts, Snapshot};
-use crate::roles::{Action, ObjectType};
 
-/// An event as one person receives it over the live connection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveEvent {
-    pub id: i64,
-    pub at: i64,
-    pub kind: String,
-    pub object: String,
-    pub record_id: i64,
-    /// The record's name (readable by anyone who may read the record at all).
-    pub title: String,
-    pub actor_name: Option<String>,
-    /// Whether this is also a notification for the person (the bell counts it).
-    pub notify: bool,
-    /// Details, with anything naming a field the person may not read removed.
-    pub data: Value,
-}
+pub use domain_types::live::LiveEvent;
 
 /// What the hub must do about an event besides delivering it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,29 +2,17 @@
 //! and which groups they want. A notification about a record the user may no longer read is not
 //! shown: the policy decides at reading time, not only when it was written.
 
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{category, CATEGORIES};
-use crate::policy::{decide_on, Actor};
-use crate::roles::{Action, ObjectType};
+use crate::objects::{Action, ObjectType};
+use crate::policy::decide_on;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notification {
-    pub id: i64,
-    pub event_id: i64,
-    pub kind: String,
-    pub object: String,
-    pub record_id: i64,
-    /// The record's name (customer, lead, task title), readable by the user.
-    pub title: String,
-    pub actor_name: Option<String>,
-    pub at: i64,
-    pub read: bool,
-}
+pub use domain_types::notifications::Notification;
 
 /// The groups the user switched off.
 async fn muted(db: &Db, user_id: i64) -> DomainResult<Vec<String>> {

@@ -5,11 +5,14 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::{Action, ObjectType};
+use crate::objects::{Action, ObjectType};
+use crate::policy::require_on;
+
+pub use domain_types::opportunities::Opportunity;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewOpportunity {
@@ -18,20 +21,6 @@ pub struct NewOpportunity {
     pub amount_minor: i64,
     /// ISO 4217 code, e.g. "CNY".
     pub currency: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Opportunity {
-    pub id: i64,
-    pub customer_id: i64,
-    pub name: String,
-    pub amount_minor: i64,
-    pub currency: String,
-    pub stage: String,
-    pub owner_id: Option<i64>,
-    pub owner_name: Option<String>,
-    pub unit_id: i64,
-    pub created_at: i64,
 }
 
 /// Amounts above this (in minor units) are refused as typing errors: 10^15 分 is 10 trillion 元.

@@ -3,41 +3,16 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Group,
-    Subsidiary,
-    Branch,
-    Department,
-    Team,
-}
+pub use domain_types::org::{Directory, UnitKind, UnitRow};
 
-impl UnitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Group => "group",
-            UnitKind::Subsidiary => "subsidiary",
-            UnitKind::Branch => "branch",
-            UnitKind::Department => "department",
-            UnitKind::Team => "team",
-        }
-    }
-
-    pub fn parse(s: &str) -> DomainResult<Self> {
-        Ok(match s {
-            "group" => UnitKind::Group,
-            "subsidiary" => UnitKind::Subsidiary,
-            "branch" => UnitKind::Branch,
-            "department" => UnitKind::Department,
-            "team" => UnitKind::Team,
-            _ => return Err(DomainError::invalid("kind", "unknown_unit_kind")),
-        })
-    }
+/// A unit kind from its text code ("group", "branch", ...).
+pub fn parse_unit_kind(s: &str) -> DomainResult<UnitKind> {
+    UnitKind::parse(s).ok_or(DomainError::invalid("kind", "unknown_unit_kind"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +112,7 @@ fn unit_from_row(row: &sqlx::any::AnyRow) -> DomainResult<OrgUnit> {
     Ok(OrgUnit {
         id: row.try_get("id")?,
         parent_id: row.try_get("parent_id")?,
-        kind: UnitKind::parse(&row.try_get::<String, _>("kind")?)?,
+        kind: parse_unit_kind(&row.try_get::<String, _>("kind")?)?,
         name: row.try_get("name")?,
         name_en: row.try_get("name_en")?,
     })
@@ -188,22 +163,7 @@ pub async fn count_units(db: &Db) -> DomainResult<i64> {
 // Administration of the tree. Every change needs the admin right and is audited.
 
 use crate::audit;
-use crate::policy::Actor;
 use serde_json::json;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub kind: UnitKind,
-    pub name: String,
-    pub name_en: String,
-    pub head_user_id: Option<i64>,
-    pub head_name: Option<String>,
-    pub active: bool,
-    pub depth: i64,
-    pub user_count: i64,
-}
 
 /// The whole tree in depth-first order (parents before children, siblings by name).
 pub async fn list_tree(db: &Db) -> DomainResult<Vec<UnitRow>> {
@@ -221,7 +181,7 @@ pub async fn list_tree(db: &Db) -> DomainResult<Vec<UnitRow>> {
             Ok(UnitRow {
                 id: r.try_get("id")?,
                 parent_id: r.try_get("parent_id")?,
-                kind: UnitKind::parse(&r.try_get::<String, _>("kind")?)?,
+                kind: parse_unit_kind(&r.try_get::<String, _>("kind")?)?,
                 name: r.try_get("name")?,
                 name_en: r.try_get("name_en")?,
                 head_user_id: r.try_get("head_user_id")?,
@@ -386,14 +346,6 @@ pub async fn deactivate_unit(db: &Db, actor: &Actor, id: i64) -> DomainResult<()
     audit::record(&mut tx, Some(actor.user_id), "org_unit", Some(id), "deactivate", Some(unit_json(&before)), None).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Active units and users by name, for pickers that any signed-in user may use (sharing,
-/// transfer). Names only: no data of any record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Directory {
-    pub units: Vec<(i64, String)>,
-    pub users: Vec<(i64, String)>,
 }
 
 pub async fn directory(db: &Db) -> DomainResult<Directory> {

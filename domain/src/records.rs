@@ -1,7 +1,7 @@
 //! Which object types are stored in which table, and which of their fields exist. The policy
 //! engine works on any table registered here: each has `id`, `owner_id` and `unit_id`.
 
-use crate::roles::ObjectType;
+use crate::objects::ObjectType;
 
 #[derive(Debug, Clone, Copy)]
 pub struct FieldDef {

@@ -1,5 +1,6 @@
-//! Roles grant, per object type and action, a data scope. This module holds the vocabulary and
-//! the built-in roles; the policy engine that turns grants into filters builds on it.
+//! Roles grant, per object type and action, a data scope. This module holds the built-in roles,
+//! loads a user's grants and administers roles; the vocabulary is [`crate::objects`] and the
+//! grants themselves [`crate::rights`] (re-exported here).
 
 use std::collections::BTreeMap;
 
@@ -10,89 +11,8 @@ use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
 
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-string_enum!(
-    /// The kinds of record a role can grant access to. `Admin` stands for the administration
-    /// pages (org tree, users, roles, audit log).
-    ObjectType {
-        Customer => "customer",
-        Contact => "contact",
-        Lead => "lead",
-        Opportunity => "opportunity",
-        Quote => "quote",
-        Contract => "contract",
-        Receivable => "receivable",
-        Ticket => "ticket",
-        Approval => "approval",
-        Task => "task",
-        Report => "report",
-        Admin => "admin",
-    }
-);
-
-string_enum!(
-    Action {
-        Read => "read",
-        Create => "create",
-        Update => "update",
-        Delete => "delete",
-        Assign => "assign",
-        Share => "share",
-        Export => "export",
-    }
-);
-
-string_enum!(
-    /// Ordered from narrowest to widest: grants from several roles add up to the widest.
-    Scope {
-        None => "none",
-        Own => "own",
-        OwnAndSubordinates => "own_and_subordinates",
-        Unit => "unit",
-        UnitAndBelow => "unit_and_below",
-        All => "all",
-    }
-);
-
-/// The widest scope per (object, action) over all of a user's roles.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Grants(BTreeMap<(ObjectType, Action), Scope>);
-
-impl Grants {
-    pub fn add(&mut self, object: ObjectType, action: Action, scope: Scope) {
-        let slot = self.0.entry((object, action)).or_insert(Scope::None);
-        if scope > *slot {
-            *slot = scope;
-        }
-    }
-
-    pub fn scope(&self, object: ObjectType, action: Action) -> Scope {
-        self.0.get(&(object, action)).copied().unwrap_or(Scope::None)
-    }
-
-    pub fn can(&self, object: ObjectType, action: Action) -> bool {
-        self.scope(object, action) > Scope::None
-    }
-}
+pub use crate::objects::{Action, ObjectType, Scope};
+pub use crate::rights::Grants;
 
 /// The grants of a user: the union of their roles' grants.
 pub async fn grants_for_user(db: &Db, user_id: i64) -> DomainResult<Grants> {
@@ -378,7 +298,8 @@ mod tests {
 // Role administration: list, copy, edit grants and field rights. Administrators only, audited.
 // A change applies on the next request of every user holding the role (actors load per request).
 
-use crate::policy::{Actor, FieldAccess};
+use crate::acting::Actor;
+use crate::rights::FieldAccess;
 use serde_json::json;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,13 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
+use crate::objects::{Action, ObjectType};
+use crate::policy::require_on;
 use crate::records::table_of;
-use crate::roles::{Action, ObjectType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Grantee {

@@ -8,12 +8,13 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
 use crate::events;
-use crate::policy::{record_filter, require_on, Actor};
-use crate::roles::{Action, ObjectType, Scope};
+use crate::objects::{Action, ObjectType, Scope};
+use crate::policy::{record_filter, require_on};
 
 const OBJECT: ObjectType = ObjectType::Task;
 

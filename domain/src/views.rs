@@ -5,11 +5,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::Actor;
-use crate::roles::ObjectType;
+use crate::objects::ObjectType;
 
 /// The reserved name under which a list's last state is kept.
 const LAST_STATE: &str = "";

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
+/// An audit entry as shown: the actor by name and before/after as JSON text (the domain's entry
+/// holds JSON values).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditDto {
     pub id: i64,

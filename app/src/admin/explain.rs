@@ -8,6 +8,8 @@ use super::{admin_choices, error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
+/// Why access is granted, with scopes and actions as text codes (the domain's Reason holds the
+/// vocabulary enums and the share's details).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReasonDto {
     Grant { scope: String, roles: Vec<String> },

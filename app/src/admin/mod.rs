@@ -51,7 +51,7 @@ pub async fn admin_choices() -> Result<Choices, AppError> {
     })
 }
 
-/// An impact preview, ready to show.
+/// An impact preview, ready to show: object types as text codes, examples as (user, record, gains).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImpactDto {
     pub users_considered: usize,

@@ -1,25 +1,12 @@
 //! The org tree page: create, rename, move (with an impact preview first) and deactivate units.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::{admin_choices, error_of, first_error, ActionError, ImpactDto, ImpactView};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitDto {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub kind: String,
-    pub name: String,
-    pub name_en: String,
-    pub head_user_id: Option<i64>,
-    pub head_name: Option<String>,
-    pub active: bool,
-    pub depth: i64,
-    pub user_count: i64,
-}
+pub use domain_types::org::UnitRow as UnitDto;
 
 #[server(endpoint = "admin/units")]
 pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
@@ -28,29 +15,14 @@ pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
     if !actor.is_admin() {
         return Err(fail(AppError::Forbidden));
     }
-    let tree = domain::org::list_tree(&st.db).await.map_err(domain_err)?;
-    Ok(tree
-        .into_iter()
-        .map(|u| UnitDto {
-            id: u.id,
-            parent_id: u.parent_id,
-            kind: u.kind.as_str().into(),
-            name: u.name,
-            name_en: u.name_en,
-            head_user_id: u.head_user_id,
-            head_name: u.head_name,
-            active: u.active,
-            depth: u.depth,
-            user_count: u.user_count,
-        })
-        .collect())
+    domain::org::list_tree(&st.db).await.map_err(domain_err)
 }
 
 #[server(endpoint = "admin/units/create")]
 pub async fn create_unit(parent_id: i64, kind: String, name: String, name_en: String) -> Result<i64, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let kind = domain::org::UnitKind::parse(&kind).map_err(domain_err)?;
+    let kind = domain::org::parse_unit_kind(&kind).map_err(domain_err)?;
     let name = domain::org::UnitName::parse(&name).map_err(domain_err)?;
     domain::org::admin_create_unit(&st.db, &actor, Some(parent_id), kind, &name, &name_en).await.map_err(domain_err)
 }
@@ -207,7 +179,7 @@ pub fn OrgPage() -> impl IntoView {
                                         let (n, ne) = (u.name.clone(), u.name_en.clone());
                                         let head = u.head_user_id.map(|h| h.to_string()).unwrap_or_default();
                                         let head_choices = people.clone();
-                                        let kind = u.kind.clone();
+                                        let kind = u.kind.as_str();
                                         let opts = unit_options.clone();
                                         view! {
                                             <tr class:inactive=!u.active data-testid="unit-row" data-name=u.name.clone()>

@@ -10,6 +10,8 @@ use super::{admin_choices, error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
+/// The pool editor's form as one flat value: the domain's PoolSettings, member lists and entry
+/// rules with the rule field as text, as the editor edits and sends them back.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolConfig {
     pub max_held_per_user: i64,
@@ -27,6 +29,7 @@ pub struct PoolConfig {
     pub rules: Vec<(String, String, i64)>,
 }
 
+/// A pool on the administration page: its name, waiting count and the editor's form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolAdminDto {
     pub id: i64,

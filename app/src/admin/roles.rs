@@ -9,6 +9,7 @@ use super::{error_of, first_error, object_key, ActionError, ImpactDto, ImpactVie
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
+/// A role with its rights in text form (see [`RightsDto`]); the vocabulary enums stay on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleDto {
     pub id: i64,

@@ -9,21 +9,10 @@ use super::{admin_choices, error_of, first_error, ActionError, Choices, ImpactDt
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserDto {
-    pub id: i64,
-    pub login: String,
-    pub email: Option<String>,
-    pub display_name: String,
-    pub unit_id: i64,
-    pub unit_name: String,
-    pub extra_unit_ids: Vec<i64>,
-    pub manager_id: Option<i64>,
-    pub manager_name: Option<String>,
-    pub role_ids: Vec<i64>,
-    pub active: bool,
-}
+pub use domain_types::users::UserRow as UserDto;
 
+/// The user form as typed (login, e-mail and password as text, checked on the server); the
+/// domain takes them as NewUser and UserPlacement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserForm {
     pub login: String,
@@ -40,23 +29,7 @@ pub struct UserForm {
 pub async fn list_users() -> Result<Vec<UserDto>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let users = domain::accounts::admin::list_users(&st.db, &actor).await.map_err(domain_err)?;
-    Ok(users
-        .into_iter()
-        .map(|u| UserDto {
-            id: u.id,
-            login: u.login,
-            email: u.email,
-            display_name: u.display_name,
-            unit_id: u.primary_unit_id,
-            unit_name: u.unit_name,
-            extra_unit_ids: u.extra_unit_ids,
-            manager_id: u.manager_id,
-            manager_name: u.manager_name,
-            role_ids: u.role_ids,
-            active: u.active,
-        })
-        .collect())
+    domain::accounts::admin::list_users(&st.db, &actor).await.map_err(domain_err)
 }
 
 #[server(endpoint = "admin/users/create", input = Json)]
@@ -150,7 +123,7 @@ impl FormState {
         self.email.set(u.email.clone().unwrap_or_default());
         self.display_name.set(u.display_name.clone());
         self.password.set(String::new());
-        self.unit.set(u.unit_id.to_string());
+        self.unit.set(u.primary_unit_id.to_string());
         self.extra_units.set(u.extra_unit_ids.clone());
         self.manager.set(u.manager_id.map(|m| m.to_string()).unwrap_or_default());
         self.roles.set(u.role_ids.clone());

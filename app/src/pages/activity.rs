@@ -9,52 +9,13 @@ use crate::admin::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewCustomerForm {
-    pub name: String,
-    pub kind: String,
-    pub industry: String,
-    pub province: String,
-    pub city: String,
-    pub phone: String,
-    pub level: String,
-    pub source: String,
-    pub to_pool: bool,
-}
+pub use domain_types::activity::{Contact as ContactDto, CustomerInput as NewCustomerForm, TimelineEntry as TimelineDto};
 
 #[server(endpoint = "customers/create", input = Json)]
 pub async fn create_customer(form: NewCustomerForm) -> Result<i64, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let input = domain::activity::CustomerInput {
-        name: form.name,
-        kind: form.kind,
-        industry: form.industry,
-        province: form.province,
-        city: form.city,
-        phone: form.phone,
-        level: form.level,
-        source: form.source,
-        to_pool: form.to_pool,
-    };
-    domain::activity::create_customer(&st.db, &actor, &input).await.map_err(domain_err)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactDto {
-    pub name: String,
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineDto {
-    pub at: i64,
-    pub who: String,
-    pub kind: String,
-    pub text: String,
-    pub next_at: Option<i64>,
+    domain::activity::create_customer(&st.db, &actor, &form).await.map_err(domain_err)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,13 +35,7 @@ pub async fn activity_of(st: &crate::server::AppState, actor: &domain::policy::A
     use crate::server::domain_err;
     let contacts = domain::activity::contacts(&st.db, actor, id).await.map_err(domain_err)?;
     let timeline = domain::activity::timeline(&st.db, actor, id).await.map_err(domain_err)?;
-    Ok(Activity {
-        contacts: contacts.into_iter().map(|c| ContactDto { name: c.name, title: c.title, phone: c.phone, email: c.email }).collect(),
-        timeline: timeline
-            .into_iter()
-            .map(|e| TimelineDto { at: e.at, who: e.who.unwrap_or_default(), kind: e.kind, text: e.text, next_at: e.next_at })
-            .collect(),
-    })
+    Ok(Activity { contacts, timeline })
 }
 
 #[server(endpoint = "customers/contacts/add")]

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::auth::Area;
+use crate::auth::{Area, AreaNav};
 use crate::i18n::{t, tr, use_lang};
 use crate::layout::use_me;
 

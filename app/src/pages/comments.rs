@@ -9,6 +9,7 @@ use crate::admin::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
+/// A comment as shown: mentions by name only (the domain's Comment carries the ids too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentDto {
     pub id: i64,

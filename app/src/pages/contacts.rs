@@ -2,21 +2,11 @@
 //! name, phone or e-mail.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactLine {
-    pub id: i64,
-    pub name: String,
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-    pub customer_id: i64,
-    pub customer_name: String,
-}
+pub use domain_types::contacts::ContactRow as ContactLine;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -25,11 +15,7 @@ pub async fn list_contacts(text: String, before_id: Option<i64>) -> Result<Vec<C
     use crate::server::{actor, domain_err};
     use domain::contacts::{list, ContactQuery};
     let (st, actor) = actor().await?;
-    let rows = list(&st.db, &actor, &ContactQuery { text, before_id, limit: PAGE_SIZE }).await.map_err(domain_err)?;
-    Ok(rows
-        .into_iter()
-        .map(|c| ContactLine { id: c.id, name: c.name, title: c.title, phone: c.phone, email: c.email, customer_id: c.customer_id, customer_name: c.customer_name })
-        .collect())
+    list(&st.db, &actor, &ContactQuery { text, before_id, limit: PAGE_SIZE }).await.map_err(domain_err)
 }
 
 #[component]

@@ -14,6 +14,12 @@ use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::pages::customers::{column_key, format_day};
 
+pub use domain_types::customers::{Assessment as GradeDto, FieldChange as ChangeDto};
+pub use domain_types::opportunities::Opportunity as OpportunityDto;
+pub use domain_types::org::Directory as DirectoryDto;
+
+/// A share as the page lists it: the grantee by name and whether it is a unit (the domain's Share
+/// carries the grantee's id, the record and who made it, which the page does not show).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareDto {
     pub id: i64,
@@ -52,29 +58,8 @@ pub struct CustomerDetail {
     pub shares: Vec<ShareDto>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DirectoryDto {
-    pub users: Vec<(i64, String)>,
-    pub units: Vec<(i64, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeDto {
-    pub at: i64,
-    pub who: String,
-    pub field: String,
-    pub old: String,
-    pub new: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GradeDto {
-    pub grade: String,
-    pub comment: String,
-    pub author: String,
-    pub at: i64,
-}
-
+/// One unit's grades; the domain's UnitAssessments under the names the grades view uses (`unit`
+/// for the unit's name, no id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitGradesDto {
     pub unit: String,
@@ -82,6 +67,8 @@ pub struct UnitGradesDto {
     pub earlier: Vec<GradeDto>,
 }
 
+/// A note as the viewer sees it: `mine` says whether they wrote it (and may delete it), instead of
+/// the author's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteDto {
     pub id: i64,
@@ -107,16 +94,6 @@ pub struct Customer360 {
     pub can_create_task: bool,
     pub comments: Vec<crate::pages::comments::CommentDto>,
     pub opportunities: Vec<OpportunityDto>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpportunityDto {
-    pub id: i64,
-    pub name: String,
-    /// Minor units (分) and the currency code.
-    pub amount_minor: i64,
-    pub currency: String,
-    pub stage: String,
 }
 
 /// The customer fields in display order.
@@ -203,7 +180,6 @@ pub async fn customer_page(id: i64) -> Result<Customer360, AppError> {
     let grades = assessments::assessments(&st.db, &actor, id).await.map_err(domain_err)?;
     let notes = notes::notes(&st.db, &actor, id).await.map_err(domain_err)?;
     let my_unit = d.units.iter().find(|(u, _)| *u == actor.units[0]).map(|(_, n)| n.clone()).unwrap_or_default();
-    let grade = |a: assessments::Assessment| GradeDto { grade: a.grade, comment: a.comment, author: a.author, at: a.at };
     use domain::roles::{Action, ObjectType};
     let tasks = domain::tasks::for_record(&st.db, &actor, ObjectType::Customer, id).await.map_err(domain_err)?;
     let mut task_dtos = Vec::new();
@@ -219,15 +195,9 @@ pub async fn customer_page(id: i64) -> Result<Customer360, AppError> {
     Ok(Customer360 {
         detail,
         activity,
-        directory: DirectoryDto { users: d.users, units: d.units },
-        history: history
-            .into_iter()
-            .map(|h| ChangeDto { at: h.at, who: h.who.unwrap_or_default(), field: h.field, old: h.old, new: h.new })
-            .collect(),
-        grades: grades
-            .into_iter()
-            .map(|u| UnitGradesDto { unit: u.unit_name, current: grade(u.current), earlier: u.earlier.into_iter().map(grade).collect() })
-            .collect(),
+        directory: d,
+        history,
+        grades: grades.into_iter().map(|u| UnitGradesDto { unit: u.unit_name, current: u.current, earlier: u.earlier }).collect(),
         notes: notes
             .into_iter()
             .map(|n| NoteDto { id: n.id, mine: n.author_id == actor.user_id, author: n.author, body: n.body, private: n.private, at: n.created_at })
@@ -245,10 +215,7 @@ pub async fn customer_page(id: i64) -> Result<Customer360, AppError> {
 #[cfg(feature = "ssr")]
 async fn opportunities_of(st: &crate::server::AppState, actor: &domain::policy::Actor, customer: i64) -> Result<Vec<OpportunityDto>, AppError> {
     match domain::opportunities::list_for_customer(&st.db, actor, customer).await {
-        Ok(list) => Ok(list
-            .into_iter()
-            .map(|o| OpportunityDto { id: o.id, name: o.name, amount_minor: o.amount_minor, currency: o.currency, stage: o.stage })
-            .collect()),
+        Ok(list) => Ok(list),
         Err(domain::DomainError::Forbidden) => Ok(vec![]),
         Err(e) => Err(crate::server::domain_err(e)),
     }
@@ -258,8 +225,7 @@ async fn opportunities_of(st: &crate::server::AppState, actor: &domain::policy::
 pub async fn directory() -> Result<DirectoryDto, AppError> {
     use crate::server::{actor, domain_err};
     let (st, _) = actor().await?;
-    let d = domain::org::directory(&st.db).await.map_err(domain_err)?;
-    Ok(DirectoryDto { users: d.users, units: d.units })
+    domain::org::directory(&st.db).await.map_err(domain_err)
 }
 
 #[server(endpoint = "customers/update", input = leptos::server_fn::codec::Json)]

@@ -13,6 +13,8 @@ use crate::admin::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
+/// A customer as a row of the list: the columns a list shows, hidden ones left out (the domain's
+/// CustomerView is the whole record; a page of 50 rows stays small).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerRow {
     pub id: i64,
@@ -311,6 +313,8 @@ pub async fn delete_customer_view(id: i64) -> Result<(), AppError> {
     domain::views::delete(&st.db, &actor, id).await.map_err(domain_err)
 }
 
+/// A bulk action as the browser posts it (`{"AddTag": {"tag": ..}}`); the domain's BulkAction
+/// takes tags as parsed values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BulkRequest {
     Assign { to_user: i64 },
@@ -319,6 +323,8 @@ pub enum BulkRequest {
     Release { reason: String },
 }
 
+/// What a bulk action did, as counts and (name, reason) pairs (the browser and its tests read this
+/// shape; the domain's BulkResult lists ids).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkOutcome {
     pub done: usize,

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::auth::AreaNav;
 use crate::i18n::{t, tr, use_lang};
 use crate::layout::use_me;
 

@@ -13,14 +13,7 @@ use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::pages::leads::status_key;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadFollowUpDto {
-    pub at: i64,
-    pub who: String,
-    pub kind: String,
-    pub note: String,
-    pub next_at: Option<i64>,
-}
+pub use domain_types::leads::LeadFollowUp as LeadFollowUpDto;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadDetail {
@@ -84,10 +77,7 @@ pub async fn lead_page(id: i64) -> Result<LeadDetail, AppError> {
         can_convert: rights.update && open && actor.may_create(ObjectType::Customer),
         can_disqualify: rights.update && open,
         owners,
-        follow_ups: follow_ups
-            .into_iter()
-            .map(|f| LeadFollowUpDto { at: f.at, who: f.who.unwrap_or_default(), kind: f.kind, note: f.note, next_at: f.next_at })
-            .collect(),
+        follow_ups,
         comments,
     })
 }

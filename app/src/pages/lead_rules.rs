@@ -10,16 +10,10 @@ use crate::admin::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleForm {
-    pub name: String,
-    pub field: String,
-    pub value: String,
-    pub target_unit_id: i64,
-    pub priority: i64,
-    pub active: bool,
-}
+pub use domain_types::leads::RuleInput as RuleForm;
 
+/// A rule as the page lists it: the editable part as the form takes it, plus what the rule shows
+/// (the domain's Rule is flat).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleDto {
     pub id: i64,
@@ -60,15 +54,7 @@ pub async fn lead_rules() -> Result<RulesView, AppError> {
 pub async fn save_lead_rule(id: Option<i64>, form: RuleForm) -> Result<i64, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let input = domain::leads::RuleInput {
-        name: form.name,
-        field: form.field,
-        value: form.value,
-        target_unit_id: form.target_unit_id,
-        priority: form.priority,
-        active: form.active,
-    };
-    domain::leads::save_rule(&st.db, &actor, id, &input).await.map_err(domain_err)
+    domain::leads::save_rule(&st.db, &actor, id, &form).await.map_err(domain_err)
 }
 
 #[server(endpoint = "leads/rules/delete")]

@@ -13,7 +13,13 @@ use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
 use crate::pages::customers::COUNT_CAP;
 
-/// The list's filters. `owner` is "" (anyone), "none" (unassigned) or a user id.
+pub use domain_types::leads::{
+    Captured as CreatedLead, ImportReport as ImportResult, LeadInput as NewLeadForm, RepStats as StatsRow, RowOutcome as ImportOutcome,
+    RowReport as ImportRow,
+};
+
+/// The list's filters as typed: `owner` is "" (anyone), "none" (unassigned) or a user id (the
+/// domain's ListFilter holds an OwnerFilter).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadFilter {
     pub text: String,
@@ -23,6 +29,8 @@ pub struct LeadFilter {
     pub region: String,
 }
 
+/// A lead as a row of the list: only the columns it shows, province and city already joined into
+/// `region` (the domain's LeadView is the whole lead).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadRow {
     pub id: i64,
@@ -45,16 +53,6 @@ pub struct LeadPage {
     pub total: i64,
     /// Where the next page starts (leads are newest first).
     pub next_before: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatsRow {
-    pub user_id: i64,
-    pub name: String,
-    pub assigned: i64,
-    pub followed_up: i64,
-    pub converted: i64,
-    pub disqualified: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,10 +110,7 @@ pub async fn leads_overview(filter: LeadFilter) -> Result<LeadsData, AppError> {
     let stats = domain::leads::rep_stats(&st.db, &actor).await.map_err(domain_err)?;
     Ok(LeadsData {
         page,
-        stats: stats
-            .into_iter()
-            .map(|s| StatsRow { user_id: s.user_id, name: s.name, assigned: s.assigned, followed_up: s.followed_up, converted: s.converted, disqualified: s.disqualified })
-            .collect(),
+        stats,
         can_create: actor.may_create(domain::roles::ObjectType::Lead),
         is_admin: actor.is_admin(),
     })
@@ -127,96 +122,18 @@ pub async fn list_leads(filter: LeadFilter, before: Option<i64>) -> Result<LeadP
     page_of(&st, &actor, filter, before).await
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewLeadForm {
-    pub name: String,
-    pub company: String,
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-    pub province: String,
-    pub city: String,
-    pub source: String,
-    pub note: String,
-    pub keep: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedLead {
-    pub id: i64,
-    pub visible: bool,
-    pub owner_name: Option<String>,
-    pub unit_name: String,
-}
-
 #[server(endpoint = "leads/create", input = Json)]
 pub async fn create_lead(form: NewLeadForm) -> Result<CreatedLead, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let input = domain::leads::LeadInput {
-        name: form.name,
-        company: form.company,
-        title: form.title,
-        phone: form.phone,
-        email: form.email,
-        province: form.province,
-        city: form.city,
-        source: form.source,
-        note: form.note,
-        keep: form.keep,
-    };
-    let c = domain::leads::create_lead(&st.db, &actor, &input).await.map_err(domain_err)?;
-    Ok(CreatedLead { id: c.id, visible: c.visible, owner_name: c.owner_name, unit_name: c.unit_name })
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ImportOutcome {
-    Created { id: Option<i64>, owner_name: Option<String>, unit_name: String },
-    Invalid { field: String, code: String },
-    Duplicate { earlier_row: Option<usize> },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportRow {
-    pub row: usize,
-    pub label: String,
-    pub outcome: ImportOutcome,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportResult {
-    pub dry_run: bool,
-    pub created: usize,
-    pub invalid: usize,
-    pub duplicates: usize,
-    pub rows: Vec<ImportRow>,
+    domain::leads::create_lead(&st.db, &actor, &form).await.map_err(domain_err)
 }
 
 #[server(endpoint = "leads/import", input = Json)]
 pub async fn import_leads(text: String, dry_run: bool) -> Result<ImportResult, AppError> {
     use crate::server::{actor, domain_err};
-    use domain::leads::RowOutcome;
     let (st, actor) = actor().await?;
-    let r = domain::leads::import_csv(&st.db, &actor, &text, dry_run).await.map_err(domain_err)?;
-    Ok(ImportResult {
-        dry_run: r.dry_run,
-        created: r.created,
-        invalid: r.invalid,
-        duplicates: r.duplicates,
-        rows: r
-            .rows
-            .into_iter()
-            .map(|row| ImportRow {
-                row: row.row,
-                label: row.label,
-                outcome: match row.outcome {
-                    RowOutcome::Created { id, owner_name, unit_name } => ImportOutcome::Created { id, owner_name, unit_name },
-                    RowOutcome::Invalid { field, code } => ImportOutcome::Invalid { field, code },
-                    RowOutcome::Duplicate { earlier_row } => ImportOutcome::Duplicate { earlier_row },
-                },
-            })
-            .collect(),
-    })
+    domain::leads::import_csv(&st.db, &actor, &text, dry_run).await.map_err(domain_err)
 }
 
 /// The text key of a lead status.

@@ -2,23 +2,12 @@
 //! read, open the record), toasts for what just arrived, and each user's choice of what to be told.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
 use crate::live::{kind_key, record_href, use_live, Status};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotificationDto {
-    pub id: i64,
-    pub kind: String,
-    pub object: String,
-    pub record_id: i64,
-    pub title: String,
-    pub actor_name: Option<String>,
-    pub at: i64,
-    pub read: bool,
-}
+pub use domain_types::notifications::Notification as NotificationDto;
 
 /// Shown as "99+" above this.
 const UNREAD_CAP: i64 = 99;
@@ -34,11 +23,7 @@ pub async fn notification_count() -> Result<i64, AppError> {
 pub async fn notification_list(before_id: Option<i64>) -> Result<Vec<NotificationDto>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let list = domain::notifications::list(&st.db, &actor, before_id, 30).await.map_err(domain_err)?;
-    Ok(list
-        .into_iter()
-        .map(|n| NotificationDto { id: n.id, kind: n.kind, object: n.object, record_id: n.record_id, title: n.title, actor_name: n.actor_name, at: n.at, read: n.read })
-        .collect())
+    domain::notifications::list(&st.db, &actor, before_id, 30).await.map_err(domain_err)
 }
 
 #[server(endpoint = "notifications/read", input = leptos::server_fn::codec::Json)]

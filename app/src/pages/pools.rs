@@ -10,6 +10,8 @@ use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
 use crate::pages::customers::CustomerRow;
 
+/// A pool as its members see it: name and how many wait (`waiting`); no settings, members or
+/// entry rules, which the domain's Pool carries for administrators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolDto {
     pub id: i64,

@@ -12,6 +12,8 @@ use crate::i18n::{t, tr, use_lang};
 use crate::live::use_live;
 use crate::pages::comments::{AddComment, CommentDraft, CommentDto, Comments};
 
+/// A task as the viewer sees it: the linked record as one (object, id, title) and whether they
+/// may update it, which the domain's Task does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskDto {
     pub id: i64,

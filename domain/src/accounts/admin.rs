@@ -7,26 +7,13 @@ use sqlx::Row;
 
 use super::users::{insert_user_tx, NewUser, Password};
 use super::{passwords, sessions};
+use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::Actor;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub id: i64,
-    pub login: String,
-    pub email: Option<String>,
-    pub display_name: String,
-    pub primary_unit_id: i64,
-    pub unit_name: String,
-    pub extra_unit_ids: Vec<i64>,
-    pub manager_id: Option<i64>,
-    pub manager_name: Option<String>,
-    pub role_ids: Vec<i64>,
-    pub active: bool,
-}
+pub use domain_types::users::UserRow;
 
 pub async fn list_users(db: &Db, actor: &Actor) -> DomainResult<Vec<UserRow>> {
     if !actor.is_admin() {

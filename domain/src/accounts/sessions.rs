@@ -134,7 +134,7 @@ pub async fn revoke(db: &Db, token: &str) -> DomainResult<()> {
         .map(|r| r.try_get("user_id"))
         .transpose()?;
     if let Some(user) = user {
-        crate::events::write(&mut tx, crate::events::SESSIONS_ENDED, crate::roles::ObjectType::Admin, 0, Some(user), Some(user), serde_json::json!({ "session": hash }))
+        crate::events::write(&mut tx, crate::events::SESSIONS_ENDED, crate::objects::ObjectType::Admin, 0, Some(user), Some(user), serde_json::json!({ "session": hash }))
             .await?;
     }
     tx.commit().await?;
@@ -144,7 +144,7 @@ pub async fn revoke(db: &Db, token: &str) -> DomainResult<()> {
 /// Ends every session of a user (disabled, new password). Their live connections close at once.
 pub async fn revoke_all_for_user_tx(tx: &mut Tx, user_id: i64) -> DomainResult<u64> {
     let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?.rows_affected();
-    crate::events::write(tx, crate::events::SESSIONS_ENDED, crate::roles::ObjectType::Admin, 0, None, Some(user_id), serde_json::json!({})).await?;
+    crate::events::write(tx, crate::events::SESSIONS_ENDED, crate::objects::ObjectType::Admin, 0, None, Some(user_id), serde_json::json!({})).await?;
     Ok(n)
 }
 

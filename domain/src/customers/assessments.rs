@@ -2,36 +2,20 @@
 //! grade is kept side by side, signed and dated; a new grade adds to the unit's record instead of
 //! overwriting anyone's.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use super::OBJECT;
+use super::record::OBJECT;
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
+
+pub use domain_types::customers::{Assessment, UnitAssessments};
 
 pub const GRADES: &[&str] = &["A", "B", "C", "D"];
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Assessment {
-    pub id: i64,
-    pub grade: String,
-    pub comment: String,
-    pub author: String,
-    pub at: i64,
-}
-
-/// One unit's current grade and the grades it gave before, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitAssessments {
-    pub unit_id: i64,
-    pub unit_name: String,
-    pub current: Assessment,
-    pub earlier: Vec<Assessment>,
-}
 
 /// Grades a customer the actor may read, in the name of the actor's primary unit.
 pub async fn assess(db: &Db, actor: &Actor, customer_id: i64, grade: &str, comment: &str) -> DomainResult<i64> {

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::tags::{change_one_tx, Tag};
+use crate::acting::Actor;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{decide_on, Actor};
-use crate::roles::{Action, ObjectType};
+use crate::objects::{Action, ObjectType};
+use crate::policy::decide_on;
 
 /// The most records one bulk action may touch.
 pub const MAX_SELECTION: usize = 1000;

@@ -7,13 +7,14 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::list::{self, ListFilter, ListQuery, Sort};
-use super::{attach_tags, view_from_row, CustomerView, OBJECT, SELECT};
+use super::record::{attach_tags, view_from_row, CustomerView, OBJECT, SELECT};
+use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{record_filter, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::record_filter;
 
 /// The most rows one export holds.
 pub const MAX_EXPORT: usize = 10_000;

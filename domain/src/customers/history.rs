@@ -1,39 +1,16 @@
 //! Field history of a customer: who changed which field from what to what, and when; and the
 //! customer as it was at a past time. Only fields the viewer may read are shown.
 
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use super::{get, CustomerView, OBJECT};
-use crate::db::{Db, Tx};
+use super::record::{get, CustomerView, OBJECT};
+use crate::acting::Actor;
+use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
 
-pub(crate) async fn record_field_change(tx: &mut Tx, customer_id: i64, actor_id: i64, field: &str, old: &str, new: &str, at: i64) -> DomainResult<()> {
-    sqlx::query(
-        "INSERT INTO customer_history (customer_id, at, actor_id, kind, field, old_value, new_value, note) \
-         VALUES ($1, $2, $3, 'field', $4, $5, $6, NULL)",
-    )
-    .bind(customer_id)
-    .bind(at)
-    .bind(actor_id)
-    .bind(field)
-    .bind(old)
-    .bind(new)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChange {
-    pub at: i64,
-    pub who: Option<String>,
-    pub field: String,
-    pub old: String,
-    pub new: String,
-}
+pub use domain_types::customers::FieldChange;
 
 /// The changes to fields the actor may read, newest first.
 pub async fn field_history(db: &Db, actor: &Actor, customer_id: i64) -> DomainResult<Vec<FieldChange>> {

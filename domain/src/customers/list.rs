@@ -8,12 +8,12 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use super::{attach_tags, view_from_row, CustomerView, NOT_WAITING_IN_POOL, OBJECT};
+use super::record::{attach_tags, view_from_row, CustomerView, NOT_WAITING_IN_POOL, OBJECT};
+use crate::acting::Actor;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
+use crate::objects::Action;
 use crate::policy::reach::{reach_on, resolve_buckets, Params, Reach};
-use crate::policy::Actor;
-use crate::roles::Action;
 
 /// Counts above this are shown as "10,000+": exact counts of huge lists cost more than they tell.
 pub const COUNT_CAP: i64 = 10_000;

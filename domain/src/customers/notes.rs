@@ -5,12 +5,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use super::OBJECT;
+use super::record::OBJECT;
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
 
 const MAX_NOTE_CHARS: usize = 4000;
 

@@ -4,12 +4,13 @@
 
 use sqlx::Row;
 
-use super::OBJECT;
+use super::record::{record_field_change, OBJECT};
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
 
 pub const MAX_TAGS: usize = 20;
 const MAX_TAG_CHARS: usize = 30;
@@ -85,7 +86,7 @@ pub(crate) async fn replace_tx(tx: &mut Tx, actor: &Actor, customer_id: i64, wan
             .await?;
     }
     sqlx::query("UPDATE customers SET updated_at = $2 WHERE id = $1").bind(customer_id).bind(now).execute(&mut **tx).await?;
-    super::history::record_field_change(tx, customer_id, actor.user_id, "tags", &join(&old), &join(&new), now).await?;
+    record_field_change(tx, customer_id, actor.user_id, "tags", &join(&old), &join(&new), now).await?;
     crate::events::write(tx, "customer.update", OBJECT, customer_id, Some(actor.user_id), None, serde_json::json!({ "fields": ["tags"] })).await?;
     Ok(true)
 }

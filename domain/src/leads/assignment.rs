@@ -11,29 +11,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::capture::CleanLead;
-use super::{event, is_closed, lock_lead, closed_conflict, OBJECT};
+use super::input::CleanLead;
+use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{decide_on, record_filter, require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::{decide_on, record_filter, require_on};
+
+pub use domain_types::leads::RuleInput;
 
 /// The fields a rule may match on; "" matches every lead.
 pub const RULE_FIELDS: &[&str] = &["", "province", "city", "source"];
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleInput {
-    pub name: String,
-    /// "", "province", "city" or "source".
-    pub field: String,
-    pub value: String,
-    pub target_unit_id: i64,
-    /// Lower goes first.
-    pub priority: i64,
-    pub active: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {

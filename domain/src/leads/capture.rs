@@ -1,103 +1,20 @@
-//! Capturing a lead: the checks every new lead passes (from the form and from each CSV row), and
-//! its creation with an owner from the assignment rules or the person who captured it.
+//! Capturing a lead: its creation, after the checks of [`super::input`], with an owner from the
+//! assignment rules or the person who captured it.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
 use super::assignment::Router;
-use super::{event, OBJECT};
-use crate::accounts::users::Email;
-use crate::activity::normalize_phone;
+use super::input::{CleanLead, LeadInput, ValidateLead};
+use super::record::{event, OBJECT};
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{decide_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::decide_on;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadInput {
-    /// The person.
-    pub name: String,
-    pub company: String,
-    /// The person's job title.
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-    pub province: String,
-    pub city: String,
-    pub source: String,
-    pub note: String,
-    /// Keep the lead ("assign to me") instead of running the assignment rules.
-    pub keep: bool,
-}
-
-/// A lead that passed the checks: trimmed, phone as digits, e-mail lower-case.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CleanLead {
-    pub name: String,
-    pub company: String,
-    pub title: String,
-    pub phone: String,
-    pub email: String,
-    pub province: String,
-    pub city: String,
-    pub source: String,
-    pub note: String,
-}
-
-impl LeadInput {
-    /// The checks: a name or a company, lengths, a phone of 5 to 20 digits when given, an e-mail
-    /// of the usual shape when given.
-    pub fn validated(&self) -> DomainResult<CleanLead> {
-        let t = |s: &String| s.trim().to_string();
-        let lead = CleanLead {
-            name: t(&self.name),
-            company: t(&self.company),
-            title: t(&self.title),
-            phone: normalize_phone(&self.phone),
-            email: String::new(),
-            province: t(&self.province),
-            city: t(&self.city),
-            source: t(&self.source),
-            note: t(&self.note),
-        };
-        if lead.name.is_empty() && lead.company.is_empty() {
-            return Err(DomainError::invalid("name", "name_or_company"));
-        }
-        for (field, value, limit) in [
-            ("name", &lead.name, 100),
-            ("company", &lead.company, 200),
-            ("title", &lead.title, 100),
-            ("province", &lead.province, 50),
-            ("city", &lead.city, 50),
-            ("source", &lead.source, 50),
-            ("note", &lead.note, 2000),
-        ] {
-            if value.chars().count() > limit {
-                return Err(DomainError::invalid(field, "too_long"));
-            }
-        }
-        if !self.phone.trim().is_empty() && !(5..=20).contains(&lead.phone.len()) {
-            return Err(DomainError::invalid("phone", "format"));
-        }
-        let email = if self.email.trim().is_empty() { String::new() } else { Email::parse(&self.email)?.as_str().to_string() };
-        Ok(CleanLead { email, ..lead })
-    }
-}
-
-/// A new lead and where it went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Captured {
-    pub id: i64,
-    pub owner_id: Option<i64>,
-    pub owner_name: Option<String>,
-    pub unit_id: i64,
-    pub unit_name: String,
-    /// Whether the person who captured it may open it (a lead the rules gave to someone else in
-    /// another unit is out of their sight).
-    pub visible: bool,
-}
+pub use domain_types::leads::Captured;
 
 /// Inserts a lead with its owner (or none) and unit, and writes its events.
 pub(crate) async fn insert_lead_tx(tx: &mut Tx, lead: &CleanLead, owner: Option<i64>, unit: i64, actor_id: i64) -> DomainResult<i64> {

@@ -6,15 +6,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use super::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use crate::acting::Actor;
 use crate::activity::{insert_contact_tx, insert_held_customer_tx, refuse_duplicate};
 use crate::clock::now_ms;
 use crate::customers::NewCustomer;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
+use crate::objects::{Action, ObjectType};
 use crate::opportunities::{self, NewOpportunity};
-use crate::policy::{require_on, Actor};
-use crate::roles::{Action, ObjectType};
+use crate::policy::require_on;
 
 /// What a conversion created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,28 +1,19 @@
 //! Following up a lead: calls, visits, e-mails and messages logged by whoever may work on it. The
 //! first follow-up moves the lead to "following"; each one stamps the last follow-up time.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use super::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use super::record::{closed_conflict, event, is_closed, lock_lead, OBJECT};
+use crate::acting::Actor;
 use crate::activity::check_follow_up;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::DomainResult;
-use crate::policy::{require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::require_on;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadFollowUp {
-    pub id: i64,
-    pub at: i64,
-    pub who: Option<String>,
-    /// call, visit, email or message.
-    pub kind: String,
-    pub note: String,
-    pub next_at: Option<i64>,
-}
+pub use domain_types::leads::LeadFollowUp;
 
 /// Logs a follow-up on a lead the actor may update. Converted and disqualified leads take none.
 pub async fn log_follow_up(db: &Db, actor: &Actor, lead_id: i64, kind: &str, note: &str, next_at: Option<i64>) -> DomainResult<i64> {

@@ -8,46 +8,22 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 
 use super::assignment::Router;
-use super::capture::{insert_lead_tx, names_of, LeadInput};
-use super::{csv, OBJECT};
+use super::capture::{insert_lead_tx, names_of};
+use super::csv;
+use super::input::{LeadInput, ValidateLead};
+use super::record::OBJECT;
+use crate::acting::Actor;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::Actor;
+
+pub use domain_types::leads::{ImportReport, RowOutcome, RowReport};
 
 /// Largest file accepted, in bytes.
 pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
 /// Most data rows accepted.
 pub const MAX_IMPORT_ROWS: usize = 5000;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RowOutcome {
-    /// Created (in a dry run: would be created; `id` is then None) and where it went.
-    Created { id: Option<i64>, owner_name: Option<String>, unit_name: String },
-    Invalid { field: String, code: String },
-    /// The phone is held by an existing lead (`earlier_row` None) or an earlier row of the file.
-    Duplicate { earlier_row: Option<usize> },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowReport {
-    /// The line of the file the row starts on (the header is line 1).
-    pub row: usize,
-    /// The row's person or company, to recognize it by.
-    pub label: String,
-    pub outcome: RowOutcome,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    pub dry_run: bool,
-    pub created: usize,
-    pub invalid: usize,
-    pub duplicates: usize,
-    pub rows: Vec<RowReport>,
-}
 
 /// The column a header names, in Chinese or English.
 fn column_of(header: &str) -> Option<&'static str> {

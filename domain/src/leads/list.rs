@@ -5,14 +5,15 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use super::{view_from_row, LeadView, OBJECT, SELECT, STATUSES};
+use super::record::{view_from_row, LeadView, OBJECT, SELECT, STATUSES};
+use crate::acting::Actor;
 use crate::activity::normalize_phone;
 use crate::clock::now_ms;
 use crate::customers::COUNT_CAP;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::policy::{record_filter, require_on, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::{record_filter, require_on};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OwnerFilter {

@@ -2,27 +2,17 @@
 //! followed up at least once, converted and disqualified. Counted over the leads the asker may
 //! read, so a manager sees the people of their units and a rep only themself.
 
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use super::OBJECT;
+use super::record::OBJECT;
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::DomainResult;
-use crate::policy::{record_filter, Actor};
-use crate::roles::Action;
+use crate::objects::Action;
+use crate::policy::record_filter;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepStats {
-    pub user_id: i64,
-    pub name: String,
-    /// Leads they hold, whatever their status.
-    pub assigned: i64,
-    /// Of those, followed up at least once.
-    pub followed_up: i64,
-    pub converted: i64,
-    pub disqualified: i64,
-}
+pub use domain_types::leads::RepStats;
 
 /// Per owner, by name, over the leads the actor may read.
 pub async fn rep_stats(db: &Db, actor: &Actor) -> DomainResult<Vec<RepStats>> {

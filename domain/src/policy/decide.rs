@@ -5,12 +5,12 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use super::Actor;
+use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
+use crate::objects::{Action, ObjectType, Scope};
 use crate::records::table_of;
-use crate::roles::{Action, ObjectType, Scope};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
@@ -158,7 +158,7 @@ pub async fn decide_on(
         reasons.push(Reason::Creator);
     }
     if let (Action::Read, ObjectType::Customer, Some(pool_id), None) = (action, object, pool, owner) {
-        if crate::pools::member_pools_on(conn, actor).await?.contains(&pool_id) {
+        if crate::pools::membership::member_pools_on(conn, actor).await?.contains(&pool_id) {
             reasons.push(Reason::Pool { pool_id });
         }
     }

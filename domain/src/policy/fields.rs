@@ -1,85 +1,15 @@
 //! Field rights: per role, object and field hidden / read / edit. A role that says nothing about
-//! a field leaves it editable; several roles add up to the widest right.
+//! a field leaves it editable; several roles add up to the widest right. The values are
+//! [`crate::rights`]; this module loads a user's.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-use crate::error::{DomainError, DomainResult};
-use crate::records::table_of;
-use crate::roles::ObjectType;
+use crate::error::DomainResult;
+use crate::objects::ObjectType;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum FieldAccess {
-    Hidden,
-    Read,
-    Edit,
-}
-
-impl FieldAccess {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldAccess::Hidden => "hidden",
-            FieldAccess::Read => "read",
-            FieldAccess::Edit => "edit",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "hidden" => Some(FieldAccess::Hidden),
-            "read" => Some(FieldAccess::Read),
-            "edit" => Some(FieldAccess::Edit),
-            _ => None,
-        }
-    }
-}
-
-/// The combined field rights of a user; fields not listed are editable.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldRights(BTreeMap<(ObjectType, String), FieldAccess>);
-
-impl FieldRights {
-    /// Combines per-role rights: for each field, the widest over all roles, where a role without
-    /// an entry counts as edit.
-    pub fn combine(per_role: &[BTreeMap<(ObjectType, String), FieldAccess>]) -> FieldRights {
-        let mut out = BTreeMap::new();
-        let keys: std::collections::BTreeSet<_> = per_role.iter().flat_map(|m| m.keys().cloned()).collect();
-        for key in keys {
-            let widest = per_role.iter().map(|m| m.get(&key).copied().unwrap_or(FieldAccess::Edit)).max();
-            if let Some(access) = widest {
-                if access != FieldAccess::Edit {
-                    out.insert(key, access);
-                }
-            }
-        }
-        FieldRights(out)
-    }
-
-    pub fn access(&self, object: ObjectType, field: &str) -> FieldAccess {
-        let declared = self.0.get(&(object, field.to_string())).copied().unwrap_or(FieldAccess::Edit);
-        // Identifying fields cannot be hidden.
-        match table_of(object).and_then(|t| t.field(field)) {
-            Some(def) if !def.hideable => declared.max(FieldAccess::Read),
-            _ => declared,
-        }
-    }
-
-    pub fn can_read(&self, object: ObjectType, field: &str) -> bool {
-        self.access(object, field) >= FieldAccess::Read
-    }
-
-    /// Refuses the whole write when any field in it is not editable.
-    pub fn check_writes<'a>(&self, object: ObjectType, fields: impl IntoIterator<Item = &'a str>) -> DomainResult<()> {
-        for field in fields {
-            if self.access(object, field) < FieldAccess::Edit {
-                return Err(DomainError::ReadOnlyField(field.to_string()));
-            }
-        }
-        Ok(())
-    }
-}
+pub use crate::rights::{FieldAccess, FieldRights};
 
 pub async fn load_field_rights(conn: &mut AnyConnection, user_id: i64) -> DomainResult<FieldRights> {
     let rows = sqlx::query(
@@ -108,6 +38,7 @@ pub async fn load_field_rights(conn: &mut AnyConnection, user_id: i64) -> Domain
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DomainError;
 
     fn role(entries: &[(&str, FieldAccess)]) -> BTreeMap<(ObjectType, String), FieldAccess> {
         entries.iter().map(|(f, a)| ((ObjectType::Customer, f.to_string()), *a)).collect()

@@ -1,8 +1,8 @@
 //! The policy as a SQL condition, for every query that returns, counts or aggregates records.
 //! It is built from fixed fragments; the only values are bound parameters (user id, now).
 
-use super::Actor;
-use crate::roles::{Action, ObjectType, Scope};
+use crate::acting::Actor;
+use crate::objects::{Action, ObjectType, Scope};
 
 /// A condition over a record table aliased `alias`, with its bound values in order, numbered
 /// from the `first` placeholder given to [`record_filter`].
@@ -120,8 +120,7 @@ pub fn record_filter(actor: &Actor, object: ObjectType, action: Action, alias: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::FieldRights;
-    use crate::roles::Grants;
+    use crate::rights::{FieldRights, Grants};
 
     fn actor(scope: Scope) -> Actor {
         let mut grants = Grants::default();

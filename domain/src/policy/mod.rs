@@ -17,23 +17,15 @@ use sqlx::{AnyConnection, Row};
 
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-use crate::roles::{grants_for_user_on, Action, Grants, ObjectType, Scope};
+use crate::objects::{Action, ObjectType};
+use crate::roles::grants_for_user_on;
 
+pub use crate::acting::Actor;
+pub use crate::rights::{FieldAccess, FieldRights};
 pub use decide::{decide, decide_on, Decision, Reason};
-pub use fields::{FieldAccess, FieldRights};
 pub use filter::{record_filter, Filter};
 
-/// The acting user with everything the policy needs, loaded once per request (so role changes
-/// take effect on the next request).
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: i64,
-    /// The primary unit first, then any extra units.
-    pub units: Vec<i64>,
-    pub grants: Grants,
-    pub fields: FieldRights,
-}
-
+/// Loading the acting user: their units, grants and field rights as they are now.
 impl Actor {
     pub async fn load(db: &Db, user_id: i64) -> DomainResult<Actor> {
         let mut conn = db.pool().acquire().await?;
@@ -63,27 +55,6 @@ impl Actor {
         let grants = grants_for_user_on(conn, user_id).await?;
         let fields = fields::load_field_rights(conn, user_id).await?;
         Ok(Actor { user_id, units, grants, fields })
-    }
-
-    pub fn scope(&self, object: ObjectType, action: Action) -> Scope {
-        self.grants.scope(object, action)
-    }
-
-    /// Whether the user may create records of this type at all.
-    pub fn may_create(&self, object: ObjectType) -> bool {
-        self.grants.can(object, Action::Create)
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.grants.can(ObjectType::Admin, Action::Read)
-    }
-
-    pub fn require_admin(&self) -> DomainResult<()> {
-        if self.grants.can(ObjectType::Admin, Action::Update) {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden)
-        }
     }
 }
 

@@ -8,9 +8,9 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::Actor;
+use crate::acting::Actor;
 use crate::error::DomainResult;
-use crate::roles::{Action, ObjectType, Scope};
+use crate::objects::{Action, ObjectType, Scope};
 
 /// Above this many owners or units, one walk in sort order tests membership instead of one walk
 /// each, whatever [`shape_for`] would estimate.
@@ -277,8 +277,7 @@ pub fn read_buckets(p: &mut Params, actor: &Actor, object: ObjectType, reach: &R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::FieldRights;
-    use crate::roles::Grants;
+    use crate::rights::{FieldRights, Grants};
 
     fn actor() -> Actor {
         Actor { user_id: 7, units: vec![3, 4], grants: Grants::default(), fields: FieldRights::default() }

@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::{AnyConnection, Row};
 
-use super::fields::FieldRights;
-use super::{Actor, FieldAccess};
+use crate::acting::Actor;
 use crate::db::Db;
 use crate::error::DomainResult;
-use crate::roles::{Action, Grants, ObjectType, Scope};
+use crate::objects::{Action, ObjectType, Scope};
+use crate::rights::{FieldAccess, FieldRights, Grants};
 
 #[derive(Debug, Clone)]
 struct UserFacts {
