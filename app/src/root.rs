@@ -7,7 +7,7 @@ use crate::admin::AdminLayout;
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
 use crate::layout::AppLayout;
-use crate::pages::{area::{AreaPage, Guarded}, customers::CustomersPage, login::LoginPage, not_found::NotFound};
+use crate::pages::{area::{AreaPage, Guarded}, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view={Lazy::<lazy_pages::DashboardRoute>::new()}/>
-                    <Route path=path!("customers") view=|| view! { <Guarded area=Area::Customers><CustomersPage/></Guarded> }/>
+                    <Route path=path!("customers") view={Lazy::<lazy_pages::CustomersRoute>::new()}/>
                     <Route path=path!("contacts") view={Lazy::<lazy_pages::ContactsRoute>::new()}/>
                     <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsRoute>::new()}/>
                     <Route path=path!("customers/:id") view={Lazy::<lazy_pages::CustomerDetailRoute>::new()}/>
@@ -117,6 +117,7 @@ mod lazy_pages {
     }
 
     lazy_page!(DashboardRoute, crate::pages::dashboard::Dashboard);
+    lazy_page!(CustomersRoute, Area::Customers, crate::pages::customers::CustomersPage);
     lazy_page!(ContactsRoute, Area::Customers, crate::pages::contacts::ContactsPage);
     lazy_page!(PoolsRoute, Area::Customers, crate::pages::pools::PoolsPage);
     lazy_page!(CustomerDetailRoute, Area::Customers, crate::pages::customer_detail::CustomerDetailPage);

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use leptos::server_fn::ServerFn;
+
 use crate::auth::SignIn;
 use crate::i18n::{switch_lang, tr, use_lang, Lang};
 
@@ -8,6 +10,8 @@ pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<SignIn>::new();
     let pending = action.pending();
+    let login_input = NodeRef::<leptos::html::Input>::new();
+    let password_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             #[cfg(not(feature = "ssr"))]
@@ -26,14 +30,22 @@ pub fn LoginPage() -> impl IntoView {
                     <h1>{tr("app.name")}</h1>
                     <p class="tagline">{tr("app.tagline")}</p>
                 </div>
-                <ActionForm action=action attr:class="login-form" attr:data-testid="login-form">
+                // A plain form that posts to the server function, so a sign-in typed before the
+                // page is interactive still works; once it is, the action sends it instead
+                // (lighter than `ActionForm`, which would pull form decoding into the first download).
+                <form method="post" action=SignIn::url() class="login-form" data-testid="login-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        let value = |node: NodeRef<leptos::html::Input>| node.get_untracked().map(|i| i.value()).unwrap_or_default();
+                        action.dispatch(SignIn { login: value(login_input), password: value(password_input) });
+                    }>
                     <label>
                         <span>{tr("login.identifier")}</span>
-                        <input type="text" name="login" autocomplete="username" required autofocus data-testid="login"/>
+                        <input type="text" name="login" autocomplete="username" required autofocus data-testid="login" node_ref=login_input/>
                     </label>
                     <label>
                         <span>{tr("login.password")}</span>
-                        <input type="password" name="password" autocomplete="current-password" required data-testid="password"/>
+                        <input type="password" name="password" autocomplete="current-password" required data-testid="password" node_ref=password_input/>
                     </label>
                     <Show when=move || error().is_some()>
                         <p class="form-error" role="alert" data-testid="login-error">{error}</p>
@@ -41,7 +53,7 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="primary" disabled=pending data-testid="submit">
                         {move || if pending.get() { tr("login.submitting")() } else { tr("login.submit")() }}
                     </button>
-                </ActionForm>
+                </form>
                 <p class="hint">{tr("login.hint")}</p>
                 <div class="login-lang">
                     <button class="link" data-testid="lang-zh" on:click=move |_| switch_lang(lang, Lang::Zh)>"中文"</button>
