@@ -5,9 +5,9 @@
 //
 // Run by scripts/bundle-size.sh after a release build and `crm precompress`, which wrote the
 // .br and .gz copies measured here (the ones the server sends).
-import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, launchBrowser, hydrated, signIn, SITE_ROOT } from './tests/support.js';
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { startServer, launchBrowser, hydrated, signIn, SITE_ROOT, BIN } from './tests/support.js';
 
 const FIRST_LOAD_BUDGET = Number(process.env.CRM_FIRST_LOAD_BUDGET || 300_000);
 const CHUNK_LIMIT = Number(process.env.CRM_CHUNK_LIMIT || 150_000);
@@ -28,11 +28,22 @@ const total = (list) => ({
   brotli: list.reduce((a, s) => a + s.brotli, 0),
 });
 
-// What the server sends: every file `crm precompress` compressed (not the TypeScript typings).
-const files = readdirSync(pkg)
-  .filter((f) => !f.endsWith('.br') && !f.endsWith('.gz') && existsSync(join(pkg, `${f}.br`)))
-  .sort()
-  .map(sizes);
+// The files of the current build (older builds' hashed files may still lie in the folder): the
+// names in hash.txt beside the server binary, the split loader and the chunks it names.
+function currentFiles() {
+  const hashes = Object.fromEntries(
+    readFileSync(join(dirname(BIN), 'hash.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => l.split(':').map((p) => p.trim())),
+  );
+  const loader = `__wasm_split.${hashes.split}.js`;
+  const chunks = readFileSync(join(pkg, loader), 'utf8').match(/[A-Za-z0-9_.-]+\.wasm/g) || [];
+  return [
+    ...new Set([`crm.${hashes.js}.js`, `crm.${hashes.wasm}.wasm`, `crm.${hashes.css}.css`, loader, `__wasm_split_manifest.${hashes.manifest}.json`, ...chunks]),
+  ].sort();
+}
+const files = currentFiles().map(sizes);
 console.log(`== every file of the bundle (${pkg}) ==\n${header}`);
 for (const s of files) console.log(row(s));
 console.log(row({ ...total(files), name: 'all files' }));

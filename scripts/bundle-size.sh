@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--no-build" ]; then
   scripts/setup.sh --release --test
-  export PATH="$(npm prefix -g)/bin:$HOME/.cargo/bin:$PATH"
+  export PATH="$PWD/scripts/tools:$(npm prefix -g)/bin:$HOME/.cargo/bin:$PATH"
   cargo leptos build --release --split
 fi
 bin="${CARGO_TARGET_DIR:-target}/release/crm"

@@ -4,20 +4,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
-export PATH="$HOME/.cargo/bin:$PATH"
+# scripts/tools goes first: its wasm-opt skips the split build's tiny chunks (see the file).
+export PATH="$PWD/scripts/tools:$(npm prefix -g)/bin:$HOME/.cargo/bin:$PATH"
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT
 
-echo "== build (server and browser bundle) =="
+echo "== build (release server and split browser bundle, as shipped) =="
 start=$(date +%s)
-cargo leptos build
+cargo leptos build --release --split
 echo "build took $(( $(date +%s) - start )) s"
+target_dir="${CARGO_TARGET_DIR:-target}"
+export CRM_BIN="$target_dir/release/crm"
 
-echo "== browser tests (headless Chromium) =="
-# First, against the binary cargo-leptos just built: `cargo test` below rebuilds it with the
-# test dependencies' features.
 set +e
+echo "== bundle size (first load and per chunk, brotli) =="
+# The goal is 300 kB for the first load and 150 kB per chunk (scripts/bundle-size.sh's
+# defaults); until the bundle gets there, CI guards against growth beyond today's figures.
+CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-640000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-330000}" \
+  scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
+size_status=${PIPESTATUS[0]}
+
+echo "== browser tests (headless Chromium, release build) =="
 (cd end2end && npm test) 2>&1 | tee "$log_dir/e2e.log"
 e2e_status=${PIPESTATUS[0]}
 
@@ -37,4 +45,5 @@ e2e_fail=$(grep -Eo '^# fail [0-9]+' "$log_dir/e2e.log" | awk '{s+=$3} END {prin
 grep -h "policy property test on" "$log_dir/policy.log" || true
 echo "Rust: $rust_pass passed, $rust_fail failed. Browser: $e2e_pass passed, $e2e_fail failed."
 echo "$((rust_pass + e2e_pass)) passed, $((rust_fail + e2e_fail)) failed"
-[ "$cargo_status" -eq 0 ] && [ "$policy_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
+grep -h "^first load:\|^largest file:" "$log_dir/size.log" || true
+[ "$cargo_status" -eq 0 ] && [ "$policy_status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$size_status" -eq 0 ]

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
-export const BIN = process.env.CRM_BIN || join(targetDir, 'debug', 'crm');
+export const BIN = process.env.CRM_BIN || join(targetDir, 'release', 'crm');
 export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT || join(root, 'target', 'site');
 export const PASSWORD = 'demo1234';
 

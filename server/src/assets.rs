@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn hashed_names_are_recognised() {
         assert!(is_content_hashed("crm.AbCdEfGhIjKlMnOpQrStUv.wasm"));
-        assert!(is_content_hashed("__wasm_split.a-b_cdefghijklmnopqrstu.js"));
+        assert!(is_content_hashed("__wasm_split.a-b_cdefghijklmnopqrst.js"));
         assert!(!is_content_hashed("crm.wasm"));
         assert!(!is_content_hashed("crm.css"));
         assert!(!is_content_hashed("__wasm_split.______________________.js"));
