@@ -12,6 +12,7 @@ pub mod pages;
 pub mod root;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod ui;
 
 pub use root::{shell, App};
 

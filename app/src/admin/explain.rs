@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, ActionError};
+use super::admin_choices;
+use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 

@@ -32,7 +32,8 @@ pub struct Choices {
 
 #[server(endpoint = "admin/choices")]
 pub async fn admin_choices() -> Result<Choices, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     if !actor.is_admin() {
         return Err(fail(AppError::Forbidden));
@@ -169,31 +170,4 @@ pub fn AdminLayout() -> impl IntoView {
             <Outlet/>
         </section>
     }
-}
-
-/// Shows the error of the last failed action, in the user's language.
-#[component]
-pub fn ActionError(error: Signal<Option<AppError>>) -> impl IntoView {
-    let lang = crate::i18n::use_lang();
-    view! {
-        <Show when=move || error.get().is_some()>
-            <p class="form-error" role="alert" data-testid="action-error">
-                {move || error.get().map(|e| e.message(lang.get()))}
-            </p>
-        </Show>
-    }
-}
-
-/// The error of a server action's last result, as a signal.
-pub fn error_of<T, S>(value: S) -> Signal<Option<AppError>>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || value.get().and_then(|r| r.err()))
-}
-
-/// The first error among several actions' last results: one message line for a page.
-pub fn first_error(errors: Vec<Signal<Option<AppError>>>) -> Signal<Option<AppError>> {
-    Signal::derive(move || errors.iter().find_map(|e| e.get()))
 }

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{admin_choices, error_of, first_error, ActionError, ImpactDto, ImpactView};
+use super::{admin_choices, ImpactDto, ImpactView};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -10,7 +11,8 @@ pub use domain_types::org::UnitRow as UnitDto;
 
 #[server(endpoint = "admin/units")]
 pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     if !actor.is_admin() {
         return Err(fail(AppError::Forbidden));

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, first_error, ActionError};
+use super::admin_choices;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -79,7 +80,8 @@ pub async fn admin_create_pool(unit_id: i64, name: String, name_en: String) -> R
 
 #[server(endpoint = "admin/pools/configure", input = Json)]
 pub async fn admin_configure_pool(pool_id: i64, config: PoolConfig) -> Result<(), AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     use domain::pools::{EntryField, EntryRule, PoolSettings};
     let (st, actor) = actor().await?;
     let settings = PoolSettings {

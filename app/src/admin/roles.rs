@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{error_of, first_error, object_key, ActionError, ImpactDto, ImpactView};
+use super::{object_key, ImpactDto, ImpactView};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -42,7 +43,7 @@ pub struct RolesData {
 fn rights_to_domain(r: &RightsDto) -> Result<domain::roles::RoleRights, AppError> {
     use domain::policy::FieldAccess;
     use domain::roles::{Action, ObjectType, Scope};
-    let bad = |f: &str| crate::server::fail(AppError::Invalid { field: f.into(), code: "unknown".into() });
+    let bad = |f: &str| crate::error::fail(AppError::Invalid { field: f.into(), code: "unknown".into() });
     let mut out = domain::roles::RoleRights::default();
     for (o, a, s) in &r.grants {
         out.grants.push((
@@ -278,7 +279,7 @@ pub fn RolesPage() -> impl IntoView {
                                         {fields
                                             .iter()
                                             .map(|f| {
-                                                let fk = crate::pages::customers::column_key(f);
+                                                let fk = crate::ui::fields::column_key(f);
                                                 let f = f.clone();
                                                 let f2 = f.clone();
                                                 let current = move || rights.with(|r| r.fields.iter().find(|x| x.0 == "customer" && x.1 == f).map(|x| x.2.clone()).unwrap_or_else(|| "edit".into()));

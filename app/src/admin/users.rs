@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, first_error, ActionError, Choices, ImpactDto, ImpactView};
+use super::{admin_choices, Choices, ImpactDto, ImpactView};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, ActionError};
+use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 
@@ -47,7 +47,8 @@ pub async fn add_contact(id: i64, name: String, title: String, phone: String, em
 
 #[server(endpoint = "customers/follow_up")]
 pub async fn log_follow_up(id: i64, kind: String, note: String, next: String) -> Result<i64, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let next_at = if next.trim().is_empty() {
         None
@@ -152,7 +153,7 @@ pub fn CustomerActivity(
     let lang = use_lang();
     let (c_name, c_title, c_phone, c_email) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     // The note being typed survives live reloads of the customer page.
-    let note = use_context::<crate::pages::customer_detail::Drafts>().map(|d| d.follow_note).unwrap_or_else(|| RwSignal::new(String::new()));
+    let note = use_context::<crate::ui::drafts::Drafts>().map(|d| d.follow_note).unwrap_or_else(|| RwSignal::new(String::new()));
     let (kind, next) = (RwSignal::new("call".to_string()), RwSignal::new(String::new()));
     let no_contacts = activity.contacts.is_empty();
     view! {
@@ -196,7 +197,7 @@ pub fn CustomerActivity(
                 let key = timeline_key(&e.kind);
                 view! {
                     <li data-kind=e.kind.clone()>
-                        <span class="muted small">{crate::admin::audit::format_utc(e.at)}" · "{e.who.clone()}</span>
+                        <span class="muted small">{crate::ui::format::format_utc(e.at)}" · "{e.who.clone()}</span>
                         <span class="badge">{move || t(lang.get(), key)}</span>
                         <p>{e.text.clone()}</p>
                     </li>

@@ -9,10 +9,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, first_error, ActionError};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-use crate::pages::customers::{column_key, format_day};
+use crate::ui::drafts::Drafts;
+use crate::ui::fields::column_key;
+use crate::ui::format::{format_day, format_money};
 
 pub use domain_types::customers::{Assessment as GradeDto, FieldChange as ChangeDto};
 pub use domain_types::opportunities::Opportunity as OpportunityDto;
@@ -246,7 +248,8 @@ pub async fn set_customer_tags(id: i64, tags: String) -> Result<(), AppError> {
 /// The customer's readable fields at the end of a UTC date.
 #[server(endpoint = "customers/as_of")]
 pub async fn customer_as_of(id: i64, date: String) -> Result<(String, Vec<FieldDto>, Option<Vec<String>>), AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let at = domain::clock::end_of_day_ms(&date).ok_or_else(|| fail(AppError::Invalid { field: "date".into(), code: "format".into() }))?;
     let c = domain::customers::history::as_of(&st.db, &actor, id, at).await.map_err(domain_err)?;
@@ -276,7 +279,8 @@ pub async fn delete_customer_note(note_id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "customers/share")]
 pub async fn share_customer(id: i64, grantee: String, access: String, until: String) -> Result<i64, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     use domain::sharing::{Grantee, ShareAccess};
     let (st, actor) = actor().await?;
     let invalid = |field: &str| fail(AppError::Invalid { field: field.into(), code: "format".into() });
@@ -473,15 +477,6 @@ pub fn CustomerDetailPage() -> impl IntoView {
             </Transition>
         </section>
     }
-}
-
-/// Drafts the customer page keeps across live reloads.
-#[derive(Clone, Copy)]
-pub struct Drafts {
-    pub follow_note: RwSignal<String>,
-    pub note: RwSignal<String>,
-    /// The details form is open.
-    pub editing: RwSignal<bool>,
 }
 
 /// The customer's fields; those the user may edit can be changed in place.
@@ -769,7 +764,7 @@ fn Shares(
                     let sid = s.id;
                     let label = s.grantee.clone();
                     let acc = s.access.clone();
-                    let until = s.expires_at.map(crate::admin::audit::format_utc);
+                    let until = s.expires_at.map(crate::ui::format::format_utc);
                     view! {
                         <li data-testid="share">
                             <span>{label}</span>
@@ -857,7 +852,7 @@ fn Opportunities(list: Vec<OpportunityDto>) -> impl IntoView {
             <h2>{tr("nav.opportunities")}</h2>
             <ul class="plain">
                 {list.into_iter().map(|o| {
-                    let amount = crate::pages::customers::format_money(o.amount_minor, &o.currency);
+                    let amount = format_money(o.amount_minor, &o.currency);
                     let stage = o.stage.clone();
                     view! { <li><strong>{o.name}</strong>" · "{amount}" · "<span class="badge">{move || t(lang.get(), match stage.as_str() { "won" => "opp.won", "lost" => "opp.lost", _ => "opp.open" })}</span></li> }
                 }).collect_view()}

@@ -9,9 +9,13 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, first_error, ActionError};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::fields::column_key;
+use crate::ui::files::download;
+use crate::ui::format::format_day;
+use crate::ui::list::COUNT_CAP;
 
 /// A customer as a row of the list: the columns a list shows, hidden ones left out (the domain's
 /// CustomerView is the whole record; a page of 50 rows stays small).
@@ -101,34 +105,9 @@ pub struct CustomerList {
     pub setup: Option<ListSetup>,
 }
 
-pub const PAGE_SIZE: i64 = 50;
-/// Counts above this are shown as "10,000+".
-pub const COUNT_CAP: i64 = 10_000;
 /// Every column the list can show, in order; the user's roles may hide some.
 pub const COLUMNS: &[&str] = &["level", "city", "province", "industry", "phone", "tags", "status", "source", "owner", "unit", "last_follow_up", "updated"];
 const DEFAULT_COLUMNS: &[&str] = &["level", "city", "industry", "phone", "tags", "owner", "unit", "last_follow_up"];
-
-pub fn column_key(c: &str) -> &'static str {
-    match c {
-        "id" => "cust.id",
-        "name" => "cust.name",
-        "level" => "cust.level",
-        "city" => "cust.city",
-        "province" => "field.province",
-        "industry" => "cust.industry",
-        "phone" => "cust.phone",
-        "tags" => "cust.tags",
-        "status" => "admin.status",
-        "source" => "field.source",
-        "owner" => "cust.owner",
-        "unit" => "cust.unit",
-        "kind" => "admin.kind",
-        "address" => "field.address",
-        "last_follow_up" | "last_follow_up_at" => "cust.last_follow_up",
-        "updated" => "cust.updated",
-        _ => "admin.field",
-    }
-}
 
 fn sort_key(s: &str) -> &'static str {
     match s {
@@ -149,14 +128,14 @@ mod convert {
         if s.trim().is_empty() {
             return Ok(None);
         }
-        start_of_day_ms(s).map(Some).ok_or_else(|| crate::server::fail(AppError::Invalid { field: field.into(), code: "format".into() }))
+        start_of_day_ms(s).map(Some).ok_or_else(|| crate::error::fail(AppError::Invalid { field: field.into(), code: "format".into() }))
     }
 
     fn id(field: &str, s: &str) -> Result<Option<i64>, AppError> {
         if s.trim().is_empty() {
             return Ok(None);
         }
-        s.trim().parse().map(Some).map_err(|_| crate::server::fail(AppError::Invalid { field: field.into(), code: "format".into() }))
+        s.trim().parse().map(Some).map_err(|_| crate::error::fail(AppError::Invalid { field: field.into(), code: "format".into() }))
     }
 
     pub fn to_domain(spec: &ListSpec) -> Result<ViewSpec, AppError> {
@@ -248,7 +227,7 @@ pub async fn list_customers(spec: Option<ListSpec>, after: Option<String>) -> Re
         None => domain::views::last(&st.db, &actor, ObjectType::Customer).await.map_err(domain_err)?.unwrap_or_default(),
     };
     let after = after.map(|c| Cursor::parse(&c)).transpose().map_err(domain_err)?;
-    let q = ListQuery { filter: view.filter.clone(), sort: view.sort, after, limit: PAGE_SIZE };
+    let q = ListQuery { filter: view.filter.clone(), sort: view.sort, after, limit: crate::ui::list::PAGE_SIZE };
     let page = list::page(&st.db, &actor, &q).await.map_err(domain_err)?;
     // Counted once per view, with its first page; further pages only page.
     let total = if first_page { Some(list::count(&st.db, &actor, &view.filter, false).await.map_err(domain_err)?) } else { None };
@@ -374,52 +353,6 @@ pub async fn export_customers(ids: Vec<i64>, spec: ListSpec) -> Result<ExportFil
     let header: Vec<String> = table.columns.iter().map(|c| t(lang, column_key(c)).to_string()).collect();
     let date = domain::clock::format_date(domain::clock::now_ms());
     Ok(ExportFile { file_name: format!("customers-{date}.csv"), csv: to_csv(&header, &table.rows), rows: table.rows.len(), skipped: table.skipped })
-}
-
-/// Offers text as a file download in the browser.
-pub fn download(file_name: &str, mime: &str, text: &str) {
-    #[cfg(not(feature = "ssr"))]
-    {
-        use wasm_bindgen::JsCast;
-        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type(mime);
-        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-        if let Some(a) = document().create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
-            a.set_href(&url);
-            a.set_download(file_name);
-            a.click();
-        }
-        let _ = web_sys::Url::revoke_object_url(&url);
-    }
-    #[cfg(feature = "ssr")]
-    let _ = (file_name, mime, text);
-}
-
-/// An amount in minor units as people write it: "¥12,345.60" for CNY, "12,345.60 USD" otherwise.
-pub fn format_money(minor: i64, currency: &str) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let (units, cents) = (minor.unsigned_abs() / 100, minor.unsigned_abs() % 100);
-    let digits = units.to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match currency {
-        "CNY" => format!("{sign}¥{grouped}.{cents:02}"),
-        other => format!("{sign}{grouped}.{cents:02} {other}"),
-    }
-}
-
-pub fn format_day(ms: i64) -> String {
-    if ms <= 0 {
-        return String::new();
-    }
-    crate::admin::audit::format_utc(ms)[..10].to_string()
 }
 
 fn refusal_key(reason: &str) -> &'static str {

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, first_error, ActionError};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::pages::leads::status_key;
@@ -84,7 +84,8 @@ pub async fn lead_page(id: i64) -> Result<LeadDetail, AppError> {
 
 #[server(endpoint = "leads/follow_up")]
 pub async fn lead_follow_up(id: i64, kind: String, note: String, next: String) -> Result<i64, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let next_at = if next.trim().is_empty() {
         None
@@ -224,7 +225,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                                 view! { <dt>{move || t(lang.get(), key)}</dt><dd data-field=k.clone()>{v.clone()}</dd> }
                             }).collect_view()}
                             <dt>{tr("lead.created_at")}</dt>
-                            <dd>{crate::admin::audit::format_utc(l.created_at)}</dd>
+                            <dd>{crate::ui::format::format_utc(l.created_at)}</dd>
                         </dl>
                         {l.converted_customer_id.map(|cid| view! {
                             <p class="notice" data-testid="lead-converted">
@@ -304,7 +305,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                                 let key = kind_key(&f.kind);
                                 view! {
                                     <li data-kind=f.kind.clone()>
-                                        <span class="muted small">{crate::admin::audit::format_utc(f.at)}" · "{f.who.clone()}</span>
+                                        <span class="muted small">{crate::ui::format::format_utc(f.at)}" · "{f.who.clone()}</span>
                                         <span class="badge">{move || t(lang.get(), key)}</span>
                                         <p>{f.note.clone()}</p>
                                     </li>

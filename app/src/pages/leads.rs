@@ -8,10 +8,10 @@ use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, ActionError};
+use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
-use crate::pages::customers::COUNT_CAP;
+use crate::ui::list::COUNT_CAP;
 
 pub use domain_types::leads::{
     Captured as CreatedLead, ImportReport as ImportResult, LeadInput as NewLeadForm, RepStats as StatsRow, RowOutcome as ImportOutcome,
@@ -69,7 +69,7 @@ fn domain_filter(f: LeadFilter) -> Result<domain::leads::ListFilter, AppError> {
     let owner = match f.owner.trim() {
         "" => OwnerFilter::Any,
         "none" => OwnerFilter::Unassigned,
-        id => OwnerFilter::User(id.parse().map_err(|_| crate::server::fail(AppError::Invalid { field: "owner".into(), code: "format".into() }))?),
+        id => OwnerFilter::User(id.parse().map_err(|_| crate::error::fail(AppError::Invalid { field: "owner".into(), code: "format".into() }))?),
     };
     Ok(domain::leads::ListFilter { text: f.text, status: f.status, owner, source: f.source, region: f.region })
 }
@@ -78,9 +78,9 @@ fn domain_filter(f: LeadFilter) -> Result<domain::leads::ListFilter, AppError> {
 async fn page_of(st: &crate::server::AppState, actor: &domain::policy::Actor, filter: LeadFilter, before: Option<i64>) -> Result<LeadPage, AppError> {
     use crate::server::domain_err;
     let f = domain_filter(filter)?;
-    let views = domain::leads::list_filtered(&st.db, actor, &f, before, crate::pages::customers::PAGE_SIZE).await.map_err(domain_err)?;
+    let views = domain::leads::list_filtered(&st.db, actor, &f, before, crate::ui::list::PAGE_SIZE).await.map_err(domain_err)?;
     let total = domain::leads::count_filtered(&st.db, actor, &f).await.map_err(domain_err)?;
-    let next_before = if views.len() as i64 == crate::pages::customers::PAGE_SIZE { views.last().map(|v| v.id) } else { None };
+    let next_before = if views.len() as i64 == crate::ui::list::PAGE_SIZE { views.last().map(|v| v.id) } else { None };
     Ok(LeadPage { rows: views.into_iter().map(row_of).collect(), total, next_before })
 }
 
@@ -403,29 +403,6 @@ fn NewLead(create: ServerAction<CreateLead>) -> impl IntoView {
     }
 }
 
-/// Reads a file chosen in the browser as text: UTF-8, or GB18030 (what Excel writes on Chinese
-/// Windows) when it is not valid UTF-8.
-#[cfg(not(feature = "ssr"))]
-fn read_file_text(file: web_sys::File, done: impl Fn(String) + Clone + 'static) {
-    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-    fn read(file: web_sys::File, label: &'static str, done: impl Fn(String) + Clone + 'static) {
-        let Ok(reader) = web_sys::FileReader::new() else { return };
-        let r = reader.clone();
-        let again = file.clone();
-        let onload = Closure::once_into_js(move |_: JsValue| {
-            let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
-            if label == "utf-8" && text.contains('\u{fffd}') {
-                read(again, "gb18030", done);
-            } else {
-                done(text);
-            }
-        });
-        reader.set_onload(Some(onload.unchecked_ref()));
-        let _ = reader.read_as_text_with_label(&file, label);
-    }
-    read(file, "utf-8", done);
-}
-
 /// CSV import: choose a file, preview what would happen (a dry run on the server), then import.
 #[component]
 fn ImportLeadsPanel(import: ServerAction<ImportLeads>) -> impl IntoView {
@@ -437,7 +414,7 @@ fn ImportLeadsPanel(import: ServerAction<ImportLeads>) -> impl IntoView {
             let input: web_sys::HtmlInputElement = event_target(&ev);
             if let Some(file) = input.files().and_then(|files| files.get(0)) {
                 import.clear();
-                read_file_text(file, move |t| text.set(t));
+                crate::ui::files::read_file_text(file, move |t| text.set(t));
             }
         }
         #[cfg(feature = "ssr")]
@@ -557,9 +534,3 @@ fn RepStatsPanel(stats: Vec<StatsRow>) -> impl IntoView {
         </details>
     }
 }
-
-/// The message of a lead's conflict ("lead_converted", "lead_disqualified").
-pub fn conflict_message(lang: Lang, code: &str) -> String {
-    t(lang, if code == "lead_disqualified" { "lead.err_disqualified" } else { "lead.err_converted" }).to_string()
-}
-

@@ -167,7 +167,7 @@ fn NotificationItem(n: NotificationDto, items: RwSignal<Option<Result<Vec<Notifi
             <a href=href.unwrap_or_else(|| "#".into()) on:click=move |_| { mark(); open.set(false); }>
                 <span class="notif-text">{move || describe(lang.get(), &kind, actor.as_deref())}</span>
                 <strong class="notif-title">{n.title.clone()}</strong>
-                <span class="muted small">{crate::admin::audit::format_utc(n.at)}</span>
+                <span class="muted small">{crate::ui::format::format_utc(n.at)}</span>
             </a>
             {unread.then(|| view! {
                 <button class="link small" data-testid="mark-read" on:click=move |_| mark()>{move || t(lang.get(), "notif.mark_read")}</button>
@@ -240,7 +240,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                             <a href=href>
                                                 <span class="notif-text">{move || describe(lang.get(), &kind, actor.as_deref())}</span>
                                                 <strong class="notif-title">{n.title.clone()}</strong>
-                                                <span class="muted small">{crate::admin::audit::format_utc(n.at)}</span>
+                                                <span class="muted small">{crate::ui::format::format_utc(n.at)}</span>
                                             </a>
                                         </li>
                                     }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, ActionError};
+use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
 use crate::pages::customers::CustomerRow;
@@ -91,7 +91,7 @@ pub fn PoolsPage() -> impl IntoView {
     view! {
         <section class="pools" data-testid="pools">
             <h1>{tr("pool.title")}</h1>
-            <ActionError error=crate::admin::first_error(vec![error_of(claim.value()), error_of(assign.value())])/>
+            <ActionError error=crate::ui::action_error::first_error(vec![error_of(claim.value()), error_of(assign.value())])/>
             <Show when=move || claimed.get()>
                 <p class="notice" data-testid="claimed">{tr("pool.claimed")}</p>
             </Show>

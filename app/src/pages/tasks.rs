@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, first_error, ActionError};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::live::use_live;
@@ -93,7 +93,8 @@ pub async fn list_tasks(view: String, open_only: bool, overdue_only: bool) -> Re
 
 #[server(endpoint = "tasks/create")]
 pub async fn create_task(title: String, description: String, assignee: i64, due: String, priority: String, object: String, record_id: Option<i64>) -> Result<i64, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     use domain::tasks::{create, NewTask, Priority};
     let (st, actor) = actor().await?;
     let due_at = if due.trim().is_empty() {
@@ -111,7 +112,8 @@ pub async fn create_task(title: String, description: String, assignee: i64, due:
 
 #[server(endpoint = "tasks/report")]
 pub async fn report_task(id: i64, progress: i64, status: String) -> Result<(), AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let status = domain::tasks::Status::parse(&status).ok_or_else(|| fail(AppError::Invalid { field: "status".into(), code: "format".into() }))?;
     domain::tasks::report(&st.db, &actor, id, progress, status).await.map_err(domain_err)
@@ -206,7 +208,7 @@ pub fn TaskLine(task: TaskDto, report: ServerAction<ReportTask>) -> impl IntoVie
     let status = RwSignal::new(task.status.clone());
     let can = task.can_update;
     let (status_text, priority_text) = (status_key(&task.status), priority_key(&task.priority));
-    let due = task.due_at.map(crate::pages::customers::format_day).unwrap_or_default();
+    let due = task.due_at.map(crate::ui::format::format_day).unwrap_or_default();
     let pct = task.progress;
     view! {
         <tr data-testid="task-row" data-id=id.to_string() class:overdue=task.overdue class:done=task.status == "done">
