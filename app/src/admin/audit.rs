@@ -69,7 +69,7 @@ pub fn AuditPage() -> impl IntoView {
     let who = RwSignal::new(String::new());
     let since = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
-    let people = Resource::new(|| (), |_| super::admin_choices());
+    let people = Resource::new(|| (), |_| super::choices::admin_choices());
     let entries = Resource::new(
         move || AuditFilter { entity: entity.get(), actor: who.get(), since: since.get(), until: until.get(), before_id: None },
         list_audit,

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{admin_choices, ImpactDto, ImpactView};
+use super::choices::admin_choices;
+use super::impact::{ImpactDto, ImpactView};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
@@ -42,7 +43,7 @@ pub async fn preview_unit_move(id: i64, new_parent: i64) -> Result<ImpactDto, Ap
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let change = domain::impact::Change::MoveUnit { unit_id: id, new_parent };
-    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact_dto).map_err(domain_err)
+    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact::impact_dto).map_err(domain_err)
 }
 
 #[server(endpoint = "admin/units/move")]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::admin_choices;
+use super::choices::{admin_choices, Choices};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
@@ -209,7 +209,7 @@ fn number(s: &str) -> i64 {
 }
 
 #[component]
-fn PoolEditor(pool: PoolAdminDto, choices: super::Choices, configure: ServerAction<AdminConfigurePool>, editing: RwSignal<Option<i64>>) -> impl IntoView {
+fn PoolEditor(pool: PoolAdminDto, choices: Choices, configure: ServerAction<AdminConfigurePool>, editing: RwSignal<Option<i64>>) -> impl IntoView {
     let lang = use_lang();
     let c = pool.config.clone();
     let text = |v: i64| RwSignal::new(v.to_string());

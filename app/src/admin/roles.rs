@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{object_key, ImpactDto, ImpactView};
+use super::impact::{ImpactDto, ImpactView};
+use super::vocab::{action_key, object_key, scope_key};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
@@ -91,7 +92,7 @@ pub async fn preview_role(role_id: i64, rights: RightsDto) -> Result<ImpactDto, 
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let change = domain::impact::Change::RoleRights { role_id, rights: rights_to_domain(&rights)? };
-    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact_dto).map_err(domain_err)
+    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact::impact_dto).map_err(domain_err)
 }
 
 #[server(endpoint = "admin/roles/save", input = Json)]
@@ -106,29 +107,6 @@ pub async fn copy_role(role_id: i64, name: String, name_en: String) -> Result<i6
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     domain::roles::copy_role(&st.db, &actor, role_id, &name, &name_en).await.map_err(domain_err)
-}
-
-pub fn scope_key(s: &str) -> &'static str {
-    match s {
-        "own" => "scope.own",
-        "own_and_subordinates" => "scope.own_and_subordinates",
-        "unit" => "scope.unit",
-        "unit_and_below" => "scope.unit_and_below",
-        "all" => "scope.all",
-        _ => "scope.none",
-    }
-}
-
-pub fn action_key(a: &str) -> &'static str {
-    match a {
-        "read" => "action.read",
-        "create" => "action.create",
-        "update" => "action.update",
-        "delete" => "action.delete",
-        "assign" => "action.assign",
-        "share" => "action.share",
-        _ => "action.export",
-    }
 }
 
 fn access_key(a: &str) -> &'static str {

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, Choices, ImpactDto, ImpactView};
+use super::choices::{admin_choices, Choices};
+use super::impact::{ImpactDto, ImpactView};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
@@ -67,7 +68,7 @@ pub async fn preview_user_change(user_id: i64, form: UserForm) -> Result<ImpactD
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let change = domain::impact::Change::PlaceUser { user_id, placement: placement(&form) };
-    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact_dto).map_err(domain_err)
+    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact::impact_dto).map_err(domain_err)
 }
 
 #[server(endpoint = "admin/users/update", input = Json)]
