@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::choices::admin_choices;
 use super::vocab::{action_key, scope_key};
-use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, ActionError};
 
 /// Why access is granted, with scopes and actions as text codes (the domain's Reason holds the
 /// vocabulary enums and the share's details).

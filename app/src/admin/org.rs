@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use super::choices::admin_choices;
 use super::impact::{ImpactDto, ImpactView};
-use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 pub use domain_types::org::UnitRow as UnitDto;
 

@@ -7,9 +7,9 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::choices::{admin_choices, Choices};
-use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// The pool editor's form as one flat value: the domain's PoolSettings, member lists and entry
 /// rules with the rule field as text, as the editor edits and sends them back.

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::impact::{ImpactDto, ImpactView};
 use super::vocab::{action_key, object_key, scope_key};
-use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A role with its rights in text form (see [`RightsDto`]); the vocabulary enums stay on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::choices::{admin_choices, Choices};
 use super::impact::{ImpactDto, ImpactView};
-use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 pub use domain_types::users::UserRow as UserDto;
 

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::drafts::Drafts;
 use crate::ui::fields::column_key;
 use crate::ui::format::{format_day, format_money};
@@ -85,16 +85,16 @@ pub struct NoteDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer360 {
     pub detail: CustomerDetail,
-    pub activity: crate::pages::activity::Activity,
+    pub activity: crate::activity::panel::Activity,
     pub directory: DirectoryDto,
     pub history: Vec<ChangeDto>,
     pub grades: Vec<UnitGradesDto>,
     pub notes: Vec<NoteDto>,
     /// The unit the user grades for.
     pub my_unit: String,
-    pub tasks: Vec<crate::pages::tasks::TaskDto>,
+    pub tasks: Vec<crate::tasks::table::TaskDto>,
     pub can_create_task: bool,
-    pub comments: Vec<crate::pages::comments::CommentDto>,
+    pub comments: Vec<crate::discussion::comments::CommentDto>,
     pub opportunities: Vec<OpportunityDto>,
 }
 
@@ -176,7 +176,7 @@ pub async fn customer_page(id: i64) -> Result<Customer360, AppError> {
     use domain::customers::{assessments, history, notes};
     let (st, actor) = crate::server::actor().await?;
     let detail = detail_of(&st, &actor, id).await?;
-    let activity = crate::pages::activity::activity_of(&st, &actor, id).await?;
+    let activity = crate::activity::panel::activity_of(&st, &actor, id).await?;
     let d = domain::org::directory(&st.db).await.map_err(domain_err)?;
     let history = history::field_history(&st.db, &actor, id).await.map_err(domain_err)?;
     let grades = assessments::assessments(&st.db, &actor, id).await.map_err(domain_err)?;
@@ -189,10 +189,10 @@ pub async fn customer_page(id: i64) -> Result<Customer360, AppError> {
         let mut conn = st.db.pool().acquire().await.map_err(|e| domain_err(e.into()))?;
         for t in tasks {
             let can = domain::policy::decide_on(&mut conn, &actor, ObjectType::Task, Action::Update, t.id).await.map_err(domain_err)?.allowed;
-            task_dtos.push(crate::pages::tasks::task_dto(t, can));
+            task_dtos.push(crate::tasks::table::task_dto(t, can));
         }
     }
-    let comments = crate::pages::comments::comments_of(&st, &actor, ObjectType::Customer, id).await?;
+    let comments = crate::discussion::comments::comments_of(&st, &actor, ObjectType::Customer, id).await?;
     let opportunities = opportunities_of(&st, &actor, id).await?;
     Ok(Customer360 {
         detail,
@@ -335,23 +335,23 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let share = ServerAction::<ShareCustomer>::new();
     let unshare = ServerAction::<RevokeShare>::new();
     let transfer = ServerAction::<TransferCustomer>::new();
-    let release = ServerAction::<crate::pages::pools::ReleaseCustomer>::new();
-    let add_contact = ServerAction::<crate::pages::activity::AddContact>::new();
-    let follow = ServerAction::<crate::pages::activity::LogFollowUp>::new();
+    let release = ServerAction::<crate::pools::release::ReleaseCustomer>::new();
+    let add_contact = ServerAction::<crate::activity::contacts::AddContact>::new();
+    let follow = ServerAction::<crate::activity::follow_ups::LogFollowUp>::new();
     let update = ServerAction::<UpdateCustomer>::new();
     let set_tags = ServerAction::<SetCustomerTags>::new();
     let assess = ServerAction::<AssessCustomer>::new();
     let add_note = ServerAction::<AddCustomerNote>::new();
     let delete_note = ServerAction::<DeleteCustomerNote>::new();
-    let create_task = ServerAction::<crate::pages::tasks::CreateTask>::new();
-    let report_task = ServerAction::<crate::pages::tasks::ReportTask>::new();
-    let comment = ServerAction::<crate::pages::comments::AddComment>::new();
+    let create_task = ServerAction::<crate::tasks::form::CreateTask>::new();
+    let report_task = ServerAction::<crate::tasks::table::ReportTask>::new();
+    let comment = ServerAction::<crate::discussion::comments::AddComment>::new();
     // What the user is typing lives here, outside the part that reloads, so a live update never
     // wipes it; an open edit form defers the update until it is saved or cancelled.
     let drafts = Drafts { follow_note: RwSignal::new(String::new()), note: RwSignal::new(String::new()), editing: RwSignal::new(false) };
     provide_context(drafts);
     let comment_draft = RwSignal::new(String::new());
-    provide_context(crate::pages::comments::CommentDraft(comment_draft));
+    provide_context(crate::discussion::comments::CommentDraft(comment_draft));
     Effect::new(move |_| {
         if let Some(Ok(_)) = comment.value().get() {
             comment_draft.set(String::new());
@@ -454,16 +454,16 @@ pub fn CustomerDetailPage() -> impl IntoView {
                             <div class="c360-main">
                                 <Details c=c.clone() update/>
                                 <Tags c=c.clone() set_tags/>
-                                <crate::pages::activity::CustomerActivity id=cid can_update=c.can_update activity=page.activity.clone() add=add_contact follow/>
+                                <crate::activity::panel::CustomerActivity id=cid can_update=c.can_update activity=page.activity.clone() add=add_contact follow/>
                                 <Opportunities list=page.opportunities.clone()/>
                                 <div class="card" data-testid="customer-tasks">
                                     <h2>{tr("nav.tasks")}</h2>
                                     {page.can_create_task.then(|| view! {
-                                        <crate::pages::tasks::NewTaskForm people=page.directory.users.clone() create=create_task link=("customer", cid)/>
+                                        <crate::tasks::form::NewTaskForm people=page.directory.users.clone() create=create_task link=("customer", cid)/>
                                     })}
-                                    <crate::pages::tasks::TaskTable tasks=page.tasks.clone() report=report_task/>
+                                    <crate::tasks::table::TaskTable tasks=page.tasks.clone() report=report_task/>
                                 </div>
-                                <crate::pages::comments::Comments object="customer" record_id=cid comments=page.comments.clone() add=comment/>
+                                <crate::discussion::comments::Comments object="customer" record_id=cid comments=page.comments.clone() add=comment/>
                             </div>
                             <aside class="c360-side">
                                 <Grades id=cid grades=page.grades.clone() my_unit=page.my_unit.clone() assess/>
@@ -744,7 +744,7 @@ fn Shares(
     dir: DirectoryDto,
     share: ServerAction<ShareCustomer>,
     unshare: ServerAction<RevokeShare>,
-    release: ServerAction<crate::pages::pools::ReleaseCustomer>,
+    release: ServerAction<crate::pools::release::ReleaseCustomer>,
     transfer: ServerAction<TransferCustomer>,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -813,7 +813,7 @@ fn Shares(
             <Show when=move || can_release>
                 <form class="inline-form" data-testid="release-form" on:submit=move |ev| {
                     ev.prevent_default();
-                    release.dispatch(crate::pages::pools::ReleaseCustomer { id: cid, reason: reason.get_untracked() });
+                    release.dispatch(crate::pools::release::ReleaseCustomer { id: cid, reason: reason.get_untracked() });
                 }>
                     <label>
                         <span>{tr("pool.reason")}</span>

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::fields::column_key;
 use crate::ui::files::download;
 use crate::ui::format::format_day;
@@ -423,7 +423,7 @@ pub fn CustomersPage() -> impl IntoView {
                     <leptos_router::components::A href="/pools" attr:data-testid="to-pools">{tr("pool.title")}</leptos_router::components::A>
                 </nav>
             </div>
-            <crate::pages::activity::NewCustomer/>
+            <crate::activity::new_customer::NewCustomer/>
             <ActionError error=errors/>
             <BulkReport bulk export/>
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>

@@ -8,10 +8,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::pages::leads::status_key;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 pub use domain_types::leads::LeadFollowUp as LeadFollowUpDto;
 
@@ -35,7 +35,7 @@ pub struct LeadDetail {
     /// People the user may hand the lead to (empty unless they may assign it).
     pub owners: Vec<(i64, String)>,
     pub follow_ups: Vec<LeadFollowUpDto>,
-    pub comments: Vec<crate::pages::comments::CommentDto>,
+    pub comments: Vec<crate::discussion::comments::CommentDto>,
 }
 
 #[server(endpoint = "leads/get")]
@@ -48,7 +48,7 @@ pub async fn lead_page(id: i64) -> Result<LeadDetail, AppError> {
     let open = !matches!(l.status.as_str(), "converted" | "disqualified");
     let owners = if rights.assign && open { domain::leads::assignable_owners(&st.db, &actor, id).await.map_err(domain_err)? } else { vec![] };
     let follow_ups = domain::leads::follow_ups(&st.db, &actor, id).await.map_err(domain_err)?;
-    let comments = crate::pages::comments::comments_of(&st, &actor, ObjectType::Lead, id).await?;
+    let comments = crate::discussion::comments::comments_of(&st, &actor, ObjectType::Lead, id).await?;
     let fields = [
         ("lead.job", l.title),
         ("cust.phone", l.phone),
@@ -155,9 +155,9 @@ pub fn LeadDetailPage() -> impl IntoView {
     let assign = ServerAction::<AssignLead>::new();
     let convert = ServerAction::<ConvertLead>::new();
     let disqualify = ServerAction::<DisqualifyLead>::new();
-    let comment = ServerAction::<crate::pages::comments::AddComment>::new();
+    let comment = ServerAction::<crate::discussion::comments::AddComment>::new();
     let comment_draft = RwSignal::new(String::new());
-    provide_context(crate::pages::comments::CommentDraft(comment_draft));
+    provide_context(crate::discussion::comments::CommentDraft(comment_draft));
     Effect::new(move |_| {
         if let Some(Ok(_)) = comment.value().get() {
             comment_draft.set(String::new());
@@ -312,7 +312,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ol>
-                        <crate::pages::comments::Comments object="lead" record_id=lid comments=l.comments.clone() add=comment/>
+                        <crate::discussion::comments::Comments object="lead" record_id=lid comments=l.comments.clone() add=comment/>
                         <p><A href="/leads" attr:data-testid="back-to-leads">{tr("lead.back")}</A></p>
                     }.into_any()
                 })}

@@ -8,9 +8,9 @@ use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
-use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
+use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::list::COUNT_CAP;
 
 pub use domain_types::leads::{

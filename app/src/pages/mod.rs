@@ -1,6 +1,4 @@
-pub mod activity;
 pub mod area;
-pub mod comments;
 pub mod contacts;
 pub mod customer_detail;
 pub mod customers;
@@ -11,5 +9,3 @@ pub mod leads;
 pub mod login;
 pub mod not_found;
 pub mod notifications;
-pub mod pools;
-pub mod tasks;

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
 use crate::pages::customers::CustomerRow;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A pool as its members see it: name and how many wait (`waiting`); no settings, members or
 /// entry rules, which the domain's Pool carries for administrators.
@@ -64,13 +64,6 @@ pub async fn claim_customer(id: i64) -> Result<(), AppError> {
     domain::pools::claim(&st.db, &actor, id).await.map_err(domain_err)
 }
 
-#[server(endpoint = "pools/release")]
-pub async fn release_customer(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::server::{actor, domain_err};
-    let (st, actor) = actor().await?;
-    domain::pools::release(&st.db, &actor, id, &reason).await.map(|_| ()).map_err(domain_err)
-}
-
 #[server(endpoint = "pools/assign")]
 pub async fn assign_pool_customer(id: i64, to_user: i64) -> Result<(), AppError> {
     use crate::server::{actor, domain_err};
@@ -91,7 +84,7 @@ pub fn PoolsPage() -> impl IntoView {
     view! {
         <section class="pools" data-testid="pools">
             <h1>{tr("pool.title")}</h1>
-            <ActionError error=crate::ui::action_error::first_error(vec![error_of(claim.value()), error_of(assign.value())])/>
+            <ActionError error=first_error(vec![error_of(claim.value()), error_of(assign.value())])/>
             <Show when=move || claimed.get()>
                 <p class="notice" data-testid="claimed">{tr("pool.claimed")}</p>
             </Show>

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::ui::action_error::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, ActionError};
 
 /// A comment as shown: mentions by name only (the domain's Comment carries the ids too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
