@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod customers;
 pub mod discussion;
 pub mod error;
 pub mod i18n;

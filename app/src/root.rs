@@ -117,10 +117,10 @@ mod lazy_pages {
     }
 
     lazy_page!(DashboardRoute, crate::pages::dashboard::Dashboard);
-    lazy_page!(CustomersRoute, Area::Customers, crate::pages::customers::CustomersPage);
+    lazy_page!(CustomersRoute, Area::Customers, crate::customers::list::CustomersPage);
     lazy_page!(ContactsRoute, Area::Customers, crate::pages::contacts::ContactsPage);
     lazy_page!(PoolsRoute, Area::Customers, crate::pools::page::PoolsPage);
-    lazy_page!(CustomerDetailRoute, Area::Customers, crate::pages::customer_detail::CustomerDetailPage);
+    lazy_page!(CustomerDetailRoute, Area::Customers, crate::customers::detail::page::CustomerDetailPage);
     lazy_page!(LeadsRoute, Area::Leads, crate::pages::leads::LeadsPage);
     lazy_page!(LeadRulesRoute, Area::Leads, crate::pages::lead_rules::LeadRulesPage);
     lazy_page!(LeadDetailRoute, Area::Leads, crate::pages::lead_detail::LeadDetailPage);

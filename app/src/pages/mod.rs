@@ -1,7 +1,5 @@
 pub mod area;
 pub mod contacts;
-pub mod customer_detail;
-pub mod customers;
 pub mod dashboard;
 pub mod lead_detail;
 pub mod lead_rules;

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::customers::rows::CustomerRow;
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
-use crate::pages::customers::CustomerRow;
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A pool as its members see it: name and how many wait (`waiting`); no settings, members or
@@ -50,7 +50,7 @@ pub async fn pools_view(pool_id: Option<i64>) -> Result<PoolsOverview, AppError>
             .map(|p| PoolDto { id: p.id, name: p.name, name_en: p.name_en, unit_name: p.unit_name, waiting: p.customers })
             .collect(),
         shown,
-        customers: customers.into_iter().map(crate::pages::customers::row_of).collect(),
+        customers: customers.into_iter().map(crate::customers::rows::row_of).collect(),
         can_claim: domain::pools::may_claim(&actor),
         can_assign: actor.grants.can(domain::roles::ObjectType::Customer, domain::roles::Action::Assign),
         people: domain::org::directory(&st.db).await.map_err(domain_err)?.users,
