@@ -5,12 +5,15 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod contacts;
 pub mod customers;
 pub mod discussion;
 pub mod error;
 pub mod i18n;
 pub mod layout;
+pub mod leads;
 pub mod live;
+pub mod notifications;
 pub mod pages;
 pub mod pools;
 pub mod root;

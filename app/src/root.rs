@@ -118,15 +118,15 @@ mod lazy_pages {
 
     lazy_page!(DashboardRoute, crate::pages::dashboard::Dashboard);
     lazy_page!(CustomersRoute, Area::Customers, crate::customers::list::CustomersPage);
-    lazy_page!(ContactsRoute, Area::Customers, crate::pages::contacts::ContactsPage);
+    lazy_page!(ContactsRoute, Area::Customers, crate::contacts::list::ContactsPage);
     lazy_page!(PoolsRoute, Area::Customers, crate::pools::page::PoolsPage);
     lazy_page!(CustomerDetailRoute, Area::Customers, crate::customers::detail::page::CustomerDetailPage);
-    lazy_page!(LeadsRoute, Area::Leads, crate::pages::leads::LeadsPage);
-    lazy_page!(LeadRulesRoute, Area::Leads, crate::pages::lead_rules::LeadRulesPage);
-    lazy_page!(LeadDetailRoute, Area::Leads, crate::pages::lead_detail::LeadDetailPage);
+    lazy_page!(LeadsRoute, Area::Leads, crate::leads::list::LeadsPage);
+    lazy_page!(LeadRulesRoute, Area::Leads, crate::leads::rules::LeadRulesPage);
+    lazy_page!(LeadDetailRoute, Area::Leads, crate::leads::detail::LeadDetailPage);
     lazy_page!(TasksRoute, Area::Tasks, crate::tasks::list::TasksPage);
     lazy_page!(TaskDetailRoute, Area::Tasks, crate::tasks::detail::TaskDetailPage);
-    lazy_page!(NotificationsRoute, crate::pages::notifications::NotificationsPage);
+    lazy_page!(NotificationsRoute, crate::notifications::page::NotificationsPage);
     // The admin layout guards its pages.
     lazy_page!(OrgRoute, crate::admin::org::OrgPage);
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);

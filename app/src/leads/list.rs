@@ -3,20 +3,19 @@
 //! or by the rules), importing a CSV file with a dry-run preview, and how each salesperson does
 //! with the leads they were given.
 
+use domain_types::leads::RepStats;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang, Lang};
-use crate::ui::action_error::{error_of, ActionError};
-use crate::ui::list::COUNT_CAP;
-
-pub use domain_types::leads::{
-    Captured as CreatedLead, ImportReport as ImportResult, LeadInput as NewLeadForm, RepStats as StatsRow, RowOutcome as ImportOutcome,
-    RowReport as ImportRow,
-};
+use crate::i18n::{t, tr, use_lang};
+use crate::leads::capture::{CreateLead, NewLead};
+use crate::leads::import::{ImportLeads, ImportLeadsPanel};
+use crate::leads::stats::RepStatsPanel;
+use crate::leads::status::{status_key, STATUSES};
+use crate::ui::list::capped_count;
 
 /// The list's filters as typed: `owner` is "" (anyone), "none" (unassigned) or a user id (the
 /// domain's ListFilter holds an OwnerFilter).
@@ -58,7 +57,7 @@ pub struct LeadPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadsData {
     pub page: LeadPage,
-    pub stats: Vec<StatsRow>,
+    pub stats: Vec<RepStats>,
     pub can_create: bool,
     pub is_admin: bool,
 }
@@ -77,10 +76,11 @@ fn domain_filter(f: LeadFilter) -> Result<domain::leads::ListFilter, AppError> {
 #[cfg(feature = "ssr")]
 async fn page_of(st: &crate::server::AppState, actor: &domain::policy::Actor, filter: LeadFilter, before: Option<i64>) -> Result<LeadPage, AppError> {
     use crate::server::domain_err;
+    use crate::ui::list::PAGE_SIZE;
     let f = domain_filter(filter)?;
-    let views = domain::leads::list_filtered(&st.db, actor, &f, before, crate::ui::list::PAGE_SIZE).await.map_err(domain_err)?;
+    let views = domain::leads::list_filtered(&st.db, actor, &f, before, PAGE_SIZE).await.map_err(domain_err)?;
     let total = domain::leads::count_filtered(&st.db, actor, &f).await.map_err(domain_err)?;
-    let next_before = if views.len() as i64 == crate::ui::list::PAGE_SIZE { views.last().map(|v| v.id) } else { None };
+    let next_before = if views.len() as i64 == PAGE_SIZE { views.last().map(|v| v.id) } else { None };
     Ok(LeadPage { rows: views.into_iter().map(row_of).collect(), total, next_before })
 }
 
@@ -121,33 +121,6 @@ pub async fn list_leads(filter: LeadFilter, before: Option<i64>) -> Result<LeadP
     let (st, actor) = crate::server::actor().await?;
     page_of(&st, &actor, filter, before).await
 }
-
-#[server(endpoint = "leads/create", input = Json)]
-pub async fn create_lead(form: NewLeadForm) -> Result<CreatedLead, AppError> {
-    use crate::server::{actor, domain_err};
-    let (st, actor) = actor().await?;
-    domain::leads::create_lead(&st.db, &actor, &form).await.map_err(domain_err)
-}
-
-#[server(endpoint = "leads/import", input = Json)]
-pub async fn import_leads(text: String, dry_run: bool) -> Result<ImportResult, AppError> {
-    use crate::server::{actor, domain_err};
-    let (st, actor) = actor().await?;
-    domain::leads::import_csv(&st.db, &actor, &text, dry_run).await.map_err(domain_err)
-}
-
-/// The text key of a lead status.
-pub fn status_key(status: &str) -> &'static str {
-    match status {
-        "new" => "lead.status_new",
-        "assigned" => "lead.status_assigned",
-        "following" => "lead.status_following",
-        "converted" => "lead.status_converted",
-        _ => "lead.status_disqualified",
-    }
-}
-
-pub const STATUSES: &[&str] = &["new", "assigned", "following", "converted", "disqualified"];
 
 #[component]
 pub fn LeadsPage() -> impl IntoView {
@@ -257,7 +230,7 @@ pub fn LeadsPage() -> impl IntoView {
                                 <RepStatsPanel stats=o.stats/>
                                 <p class="muted" data-testid="lead-count">
                                     {move || {
-                                        let shown = if total > COUNT_CAP { "10,000+".to_string() } else { total.to_string() };
+                                        let shown = capped_count(total);
                                         t(lang.get(), "lead.count").replace("{n}", &shown)
                                     }}
                                 </p>
@@ -330,207 +303,5 @@ fn LeadLine(row: LeadRow) -> impl IntoView {
             </td>
             <td data-label=move || t(lang.get(), "cust.unit")>{row.unit_name.clone()}</td>
         </tr>
-    }
-}
-
-/// The form to capture one lead: assign it to oneself or let the rules decide.
-#[component]
-fn NewLead(create: ServerAction<CreateLead>) -> impl IntoView {
-    let lang = use_lang();
-    let form = RwSignal::new(NewLeadForm { keep: true, ..Default::default() });
-    let field = move |f: fn(&mut NewLeadForm) -> &mut String| {
-        (move || form.with(|x| {
-            let mut copy = x.clone();
-            f(&mut copy).clone()
-        }), move |v: String| form.update(|x| *f(x) = v))
-    };
-    let inputs: Vec<(&'static str, &'static str, &'static str, fn(&mut NewLeadForm) -> &mut String)> = vec![
-        ("lead.name", "nl-name", "text", |x| &mut x.name),
-        ("lead.company", "nl-company", "text", |x| &mut x.company),
-        ("lead.job", "nl-title", "text", |x| &mut x.title),
-        ("cust.phone", "nl-phone", "tel", |x| &mut x.phone),
-        ("admin.email", "nl-email", "email", |x| &mut x.email),
-        ("field.province", "nl-province", "text", |x| &mut x.province),
-        ("cust.city", "nl-city", "text", |x| &mut x.city),
-        ("field.source", "nl-source", "text", |x| &mut x.source),
-        ("lead.note", "nl-note", "text", |x| &mut x.note),
-    ];
-    Effect::new(move |_| {
-        if let Some(Ok(c)) = create.value().get() {
-            if c.visible {
-                let navigate = leptos_router::hooks::use_navigate();
-                navigate(&format!("/leads/{}", c.id), Default::default());
-            } else {
-                form.set(NewLeadForm { keep: form.get_untracked().keep, ..Default::default() });
-            }
-        }
-    });
-    let created_elsewhere = move || match create.value().get() {
-        Some(Ok(c)) if !c.visible => Some(c),
-        _ => None,
-    };
-    view! {
-        <details class="new-customer" data-testid="new-lead">
-            <summary class="button secondary">{tr("lead.new")}</summary>
-            <form class="inline-form" on:submit=move |ev| {
-                ev.prevent_default();
-                create.dispatch(CreateLead { form: form.get_untracked() });
-            }>
-                {inputs.into_iter().map(|(label, testid, kind, f)| {
-                    let (value, set) = field(f);
-                    view! {
-                        <label><span>{move || t(lang.get(), label)}</span>
-                            <input type=kind data-testid=testid prop:value=value on:input=move |ev| set(event_target_value(&ev))/></label>
-                    }
-                }).collect_view()}
-                <div class="kinds">
-                    <label class="check"><input type="radio" name="lead-keep" data-testid="nl-keep" prop:checked=move || form.with(|x| x.keep)
-                        on:change=move |_| form.update(|x| x.keep = true)/>{tr("lead.keep")}</label>
-                    <label class="check"><input type="radio" name="lead-keep" data-testid="nl-rules" prop:checked=move || form.with(|x| !x.keep)
-                        on:change=move |_| form.update(|x| x.keep = false)/>{tr("lead.by_rules")}</label>
-                </div>
-                <button type="submit" class="primary" data-testid="nl-submit" disabled=move || create.pending().get()>{tr("admin.create")}</button>
-            </form>
-            <ActionError error=error_of(create.value())/>
-            {move || created_elsewhere().map(|c| {
-                let text = move || match &c.owner_name {
-                    Some(o) => t(lang.get(), "lead.created_to").replace("{owner}", o).replace("{unit}", &c.unit_name),
-                    None => t(lang.get(), "lead.created_waiting").replace("{unit}", &c.unit_name),
-                };
-                view! { <p class="notice" data-testid="lead-created">{text}</p> }
-            })}
-        </details>
-    }
-}
-
-/// CSV import: choose a file, preview what would happen (a dry run on the server), then import.
-#[component]
-fn ImportLeadsPanel(import: ServerAction<ImportLeads>) -> impl IntoView {
-    let lang = use_lang();
-    let text = RwSignal::new(String::new());
-    let on_file = move |ev: leptos::ev::Event| {
-        #[cfg(not(feature = "ssr"))]
-        {
-            let input: web_sys::HtmlInputElement = event_target(&ev);
-            if let Some(file) = input.files().and_then(|files| files.get(0)) {
-                import.clear();
-                crate::ui::files::read_file_text(file, move |t| text.set(t));
-            }
-        }
-        #[cfg(feature = "ssr")]
-        let _ = ev;
-    };
-    let result = move || import.value().get().and_then(|r| r.ok());
-    let previewed = move || result().is_some_and(|r| r.dry_run && r.created > 0);
-    view! {
-        <details class="new-customer" data-testid="lead-import">
-            <summary class="button secondary">{tr("lead.import")}</summary>
-            <div class="inline-form">
-                <p class="muted small grow">{tr("lead.import_hint")}</p>
-                <label><span>{tr("lead.file")}</span>
-                    <input type="file" accept=".csv,text/csv,text/plain" data-testid="import-file" on:change=on_file/></label>
-                <button class="secondary" data-testid="import-preview"
-                    disabled=move || text.with(|t| t.is_empty()) || import.pending().get()
-                    on:click=move |_| { import.dispatch(ImportLeads { text: text.get_untracked(), dry_run: true }); }>
-                    {tr("lead.preview")}
-                </button>
-                <Show when=previewed>
-                    <button class="primary" data-testid="import-run" disabled=move || import.pending().get()
-                        on:click=move |_| { import.dispatch(ImportLeads { text: text.get_untracked(), dry_run: false }); }>
-                        {tr("lead.do_import")}
-                    </button>
-                </Show>
-            </div>
-            <ActionError error=error_of(import.value())/>
-            {move || result().map(|r| {
-                let summary_key = if r.dry_run { "lead.import_preview" } else { "lead.import_done" };
-                let (created, invalid, dup) = (r.created, r.invalid, r.duplicates);
-                let dry = r.dry_run;
-                view! {
-                    <p class="notice" data-testid="import-summary" data-dry-run=dry.to_string()>
-                        {move || t(lang.get(), summary_key)
-                            .replace("{created}", &created.to_string())
-                            .replace("{invalid}", &invalid.to_string())
-                            .replace("{dup}", &dup.to_string())}
-                    </p>
-                    <table class="records import-report" data-testid="import-report">
-                        <thead><tr><th>{tr("lead.row")}</th><th>{tr("lead.name")}</th><th>{tr("lead.outcome")}</th></tr></thead>
-                        <tbody>
-                            {r.rows.into_iter().map(|row| {
-                                let kind = match &row.outcome {
-                                    ImportOutcome::Created { .. } => "created",
-                                    ImportOutcome::Invalid { .. } => "invalid",
-                                    ImportOutcome::Duplicate { .. } => "duplicate",
-                                };
-                                let outcome = row.outcome.clone();
-                                view! {
-                                    <tr data-testid="import-row" data-outcome=kind>
-                                        <td data-label=move || t(lang.get(), "lead.row")>{row.row}</td>
-                                        <td class="name" data-label=move || t(lang.get(), "lead.name")>{row.label.clone()}</td>
-                                        <td data-label=move || t(lang.get(), "lead.outcome") data-testid="import-outcome">
-                                            {move || outcome_text(lang.get(), &outcome, dry)}
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-            })}
-        </details>
-    }
-}
-
-fn outcome_text(lang: Lang, outcome: &ImportOutcome, dry_run: bool) -> String {
-    match outcome {
-        ImportOutcome::Created { owner_name, unit_name, .. } => {
-            let to = match owner_name {
-                Some(o) => format!("{o}（{unit_name}）"),
-                None => t(lang, "lead.waiting_in").replace("{unit}", unit_name),
-            };
-            t(lang, if dry_run { "lead.will_go_to" } else { "lead.went_to" }).replace("{to}", &to)
-        }
-        ImportOutcome::Invalid { field, code } => AppError::Invalid { field: field.clone(), code: code.clone() }.message(lang),
-        ImportOutcome::Duplicate { earlier_row: Some(row) } => t(lang, "lead.dup_row").replace("{row}", &row.to_string()),
-        ImportOutcome::Duplicate { earlier_row: None } => t(lang, "lead.dup_existing").to_string(),
-    }
-}
-
-/// Per salesperson: leads held, followed up, converted, disqualified.
-#[component]
-fn RepStatsPanel(stats: Vec<StatsRow>) -> impl IntoView {
-    let lang = use_lang();
-    let empty = stats.is_empty();
-    view! {
-        <details class="lead-stats" data-testid="lead-stats" open=!empty>
-            <summary>{tr("lead.stats")}</summary>
-            <table class="records">
-                <thead>
-                    <tr>
-                        <th>{tr("cust.owner")}</th>
-                        <th>{tr("lead.n_assigned")}</th>
-                        <th>{tr("lead.n_followed")}</th>
-                        <th>{tr("lead.n_converted")}</th>
-                        <th>{tr("lead.n_disqualified")}</th>
-                        <th>{tr("lead.rate")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {stats.into_iter().map(|s| {
-                        let rate = if s.assigned > 0 { format!("{}%", s.followed_up * 100 / s.assigned) } else { "—".into() };
-                        view! {
-                            <tr data-testid="stats-row" data-user=s.user_id.to_string()>
-                                <td class="name" data-label=move || t(lang.get(), "cust.owner")>{s.name.clone()}</td>
-                                <td data-label=move || t(lang.get(), "lead.n_assigned") data-testid="stats-assigned">{s.assigned}</td>
-                                <td data-label=move || t(lang.get(), "lead.n_followed") data-testid="stats-followed">{s.followed_up}</td>
-                                <td data-label=move || t(lang.get(), "lead.n_converted") data-testid="stats-converted">{s.converted}</td>
-                                <td data-label=move || t(lang.get(), "lead.n_disqualified")>{s.disqualified}</td>
-                                <td data-label=move || t(lang.get(), "lead.rate")>{rate}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </details>
     }
 }

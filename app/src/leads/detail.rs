@@ -10,10 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-use crate::pages::leads::status_key;
+use crate::leads::status::status_key;
 use crate::ui::action_error::{error_of, first_error, ActionError};
-
-pub use domain_types::leads::LeadFollowUp as LeadFollowUpDto;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadDetail {
@@ -34,7 +32,9 @@ pub struct LeadDetail {
     pub can_disqualify: bool,
     /// People the user may hand the lead to (empty unless they may assign it).
     pub owners: Vec<(i64, String)>,
-    pub follow_ups: Vec<LeadFollowUpDto>,
+    /// (`domain_types::leads::LeadFollowUp`, named in full: the server function `lead_follow_up`
+    /// below is `LeadFollowUp` too.)
+    pub follow_ups: Vec<domain_types::leads::LeadFollowUp>,
     pub comments: Vec<crate::discussion::comments::CommentDto>,
 }
 
