@@ -1,5 +1,6 @@
 //! The org tree page: create, rename, move (with an impact preview first) and deactivate units.
 
+use domain_types::org::UnitRow;
 use leptos::prelude::*;
 
 use super::choices::admin_choices;
@@ -8,10 +9,8 @@ use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
-pub use domain_types::org::UnitRow as UnitDto;
-
 #[server(endpoint = "admin/units")]
-pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
+pub async fn list_units() -> Result<Vec<UnitRow>, AppError> {
     use crate::error::fail;
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;

@@ -1,6 +1,7 @@
 //! The users page: create users with a unit, manager and roles; change them (with an impact
 //! preview); reset passwords; disable and enable.
 
+use domain_types::users::UserRow;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -10,8 +11,6 @@ use super::impact::{ImpactDto, ImpactView};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::ui::action_error::{error_of, first_error, ActionError};
-
-pub use domain_types::users::UserRow as UserDto;
 
 /// The user form as typed (login, e-mail and password as text, checked on the server); the
 /// domain takes them as NewUser and UserPlacement.
@@ -28,7 +27,7 @@ pub struct UserForm {
 }
 
 #[server(endpoint = "admin/users")]
-pub async fn list_users() -> Result<Vec<UserDto>, AppError> {
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     domain::accounts::admin::list_users(&st.db, &actor).await.map_err(domain_err)
@@ -120,7 +119,7 @@ impl FormState {
         }
     }
 
-    fn load(&self, u: &UserDto) {
+    fn load(&self, u: &UserRow) {
         self.login.set(u.login.clone());
         self.email.set(u.email.clone().unwrap_or_default());
         self.display_name.set(u.display_name.clone());
@@ -235,7 +234,7 @@ pub fn UsersPage() -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
-            new_form.load(&UserDto::default());
+            new_form.load(&UserRow::default());
             new_form.unit.set(String::new());
             saved.set(true);
         }
