@@ -1,11 +1,13 @@
 //! The error every server function returns. It crosses the wire as JSON; the browser turns it
-//! into a localized message.
+//! into a localized message (here too: the codes the domain answers with, and their words). On the
+//! server, [`fail`] gives a failing server function the HTTP status its error means.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{t, Lang};
+use crate::ui::format::format_utc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -55,7 +57,7 @@ impl FromServerFnError for AppError {
         };
         // On the server, input that cannot be decoded answers 400 (the function never ran).
         #[cfg(feature = "ssr")]
-        let err = crate::server::fail(err);
+        let err = fail(err);
         err
     }
 }
@@ -88,9 +90,9 @@ impl AppError {
                 },
             )
             .replace("{limit}", &limit.to_string()),
-            AppError::CoolingDown { until_ms } => t(lang, "err.cooling_down").replace("{until}", &crate::admin::audit::format_utc(*until_ms)),
+            AppError::CoolingDown { until_ms } => t(lang, "err.cooling_down").replace("{until}", &format_utc(*until_ms)),
             AppError::MentionNotAllowed { name } => t(lang, "err.mention_not_allowed").replace("{name}", name),
-            AppError::Conflict(code) if code.starts_with("lead_") => crate::pages::leads::conflict_message(lang, code),
+            AppError::Conflict(code) if code.starts_with("lead_") => lead_conflict_message(lang, code),
             AppError::Conflict(code) if code == "already_in_pool" => t(lang, "err.already_in_pool").into(),
             AppError::Conflict(code) if code == "no_pool" => t(lang, "err.no_pool").into(),
             AppError::Conflict(code) if code == "changed_meanwhile" => t(lang, "err.changed_meanwhile").into(),
@@ -117,6 +119,21 @@ impl AppError {
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
+}
+
+/// Sets the response status for an error and passes it on: every failing server function
+/// answers with the status its error means, not a blanket 500.
+#[cfg(feature = "ssr")]
+pub fn fail(err: AppError) -> AppError {
+    if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    err
+}
+
+/// The message of a lead's conflict ("lead_converted", "lead_disqualified").
+fn lead_conflict_message(lang: Lang, code: &str) -> String {
+    t(lang, if code == "lead_disqualified" { "lead.err_disqualified" } else { "lead.err_converted" }).to_string()
 }
 
 /// "field: problem" in the user's language, for the validation codes the domain uses.

@@ -57,7 +57,7 @@ pub fn AppLayout() -> impl IntoView {
                                                 move || unit.get(lang.get())
                                             }</span>
                                         </div>
-                                        <crate::pages::notifications::Bell/>
+                                        <crate::notifications::bell::Bell/>
                                         <button
                                             class="lang-switch"
                                             data-testid="lang-switch"
@@ -80,7 +80,7 @@ pub fn AppLayout() -> impl IntoView {
                                     <main class="content">
                                         <Outlet/>
                                     </main>
-                                    <crate::pages::notifications::LiveOverlay/>
+                                    <crate::notifications::toasts::LiveOverlay/>
                                 </div>
                                 <BottomBar areas=areas menu_open/>
                             }

@@ -2,16 +2,25 @@
 //! Built twice: with `ssr` for the server and with `hydrate` for the browser.
 #![recursion_limit = "256"]
 
+pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod contacts;
+pub mod customers;
+pub mod discussion;
 pub mod error;
 pub mod i18n;
 pub mod layout;
+pub mod leads;
 pub mod live;
+pub mod notifications;
 pub mod pages;
+pub mod pools;
 pub mod root;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod tasks;
+pub mod ui;
 
 pub use root::{shell, App};
 

@@ -117,16 +117,16 @@ mod lazy_pages {
     }
 
     lazy_page!(DashboardRoute, crate::pages::dashboard::Dashboard);
-    lazy_page!(CustomersRoute, Area::Customers, crate::pages::customers::CustomersPage);
-    lazy_page!(ContactsRoute, Area::Customers, crate::pages::contacts::ContactsPage);
-    lazy_page!(PoolsRoute, Area::Customers, crate::pages::pools::PoolsPage);
-    lazy_page!(CustomerDetailRoute, Area::Customers, crate::pages::customer_detail::CustomerDetailPage);
-    lazy_page!(LeadsRoute, Area::Leads, crate::pages::leads::LeadsPage);
-    lazy_page!(LeadRulesRoute, Area::Leads, crate::pages::lead_rules::LeadRulesPage);
-    lazy_page!(LeadDetailRoute, Area::Leads, crate::pages::lead_detail::LeadDetailPage);
-    lazy_page!(TasksRoute, Area::Tasks, crate::pages::tasks::TasksPage);
-    lazy_page!(TaskDetailRoute, Area::Tasks, crate::pages::tasks::TaskDetailPage);
-    lazy_page!(NotificationsRoute, crate::pages::notifications::NotificationsPage);
+    lazy_page!(CustomersRoute, Area::Customers, crate::customers::list::CustomersPage);
+    lazy_page!(ContactsRoute, Area::Customers, crate::contacts::list::ContactsPage);
+    lazy_page!(PoolsRoute, Area::Customers, crate::pools::page::PoolsPage);
+    lazy_page!(CustomerDetailRoute, Area::Customers, crate::customers::detail::page::CustomerDetailPage);
+    lazy_page!(LeadsRoute, Area::Leads, crate::leads::list::LeadsPage);
+    lazy_page!(LeadRulesRoute, Area::Leads, crate::leads::rules::LeadRulesPage);
+    lazy_page!(LeadDetailRoute, Area::Leads, crate::leads::detail::LeadDetailPage);
+    lazy_page!(TasksRoute, Area::Tasks, crate::tasks::list::TasksPage);
+    lazy_page!(TaskDetailRoute, Area::Tasks, crate::tasks::detail::TaskDetailPage);
+    lazy_page!(NotificationsRoute, crate::notifications::page::NotificationsPage);
     // The admin layout guards its pages.
     lazy_page!(OrgRoute, crate::admin::org::OrgPage);
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);

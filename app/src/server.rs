@@ -7,7 +7,7 @@ use domain::Db;
 use http::request::Parts;
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::error::{fail, AppError};
 
 /// State shared by every request.
 #[derive(Clone)]
@@ -70,15 +70,6 @@ pub fn user_agent() -> String {
         .ok()
         .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(String::from))
         .unwrap_or_default()
-}
-
-/// Sets the response status for an error and passes it on: every failing server function
-/// answers with the status its error means, not a blanket 500.
-pub fn fail(err: AppError) -> AppError {
-    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-        opts.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
-    }
-    err
 }
 
 /// Maps a domain error to the wire error and its status.

@@ -192,7 +192,8 @@ mod tests {
         let mut decoded = Vec::new();
         brotli::BrotliDecompress(&mut &std::fs::read(dir.join("app.js.br")).unwrap()[..], &mut decoded).unwrap();
         assert_eq!(decoded, text.as_bytes());
-        let mut gz = flate2::read::GzDecoder::new(&std::fs::read(dir.join("app.js.gz")).unwrap()[..]);
+        let gz_bytes = std::fs::read(dir.join("app.js.gz")).unwrap();
+        let mut gz = flate2::read::GzDecoder::new(&gz_bytes[..]);
         let mut plain = String::new();
         std::io::Read::read_to_string(&mut gz, &mut plain).unwrap();
         assert_eq!(plain, text);

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::format::format_utc;
 
 /// An audit entry as shown: the actor by name and before/after as JSON text (the domain's entry
 /// holds JSON values).
@@ -61,23 +62,6 @@ pub async fn list_audit(filter: AuditFilter) -> Result<Vec<AuditDto>, AppError> 
         .collect())
 }
 
-/// UTC time as "YYYY-MM-DD HH:MM:SS UTC" from epoch milliseconds.
-pub fn format_utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let lang = use_lang();
@@ -85,7 +69,7 @@ pub fn AuditPage() -> impl IntoView {
     let who = RwSignal::new(String::new());
     let since = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
-    let people = Resource::new(|| (), |_| super::admin_choices());
+    let people = Resource::new(|| (), |_| super::choices::admin_choices());
     let entries = Resource::new(
         move || AuditFilter { entity: entity.get(), actor: who.get(), since: since.get(), until: until.get(), before_id: None },
         list_audit,
@@ -152,17 +136,5 @@ pub fn AuditPage() -> impl IntoView {
                 })}
             </Suspense>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_utc;
-
-    #[test]
-    fn utc_times_are_formatted() {
-        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00:00 UTC");
-        assert_eq!(format_utc(1_795_339_801_582), "2026-11-22 09:30:01 UTC");
     }
 }

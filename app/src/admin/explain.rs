@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, ActionError};
+use super::choices::admin_choices;
+use super::vocab::{action_key, scope_key};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, ActionError};
 
 /// Why access is granted, with scopes and actions as text codes (the domain's Reason holds the
 /// vocabulary enums and the share's details).
@@ -95,7 +97,7 @@ pub fn ExplainPage() -> impl IntoView {
                             let reasons = l.reasons.clone();
                             view! {
                                 <tr data-action=action_attr class:allowed=allowed class:refused=!allowed>
-                                    <th>{move || t(lang.get(), super::roles_action_key(&action))}</th>
+                                    <th>{move || t(lang.get(), action_key(&action))}</th>
                                     <td>{move || if allowed { t(lang.get(), "admin.allowed") } else { t(lang.get(), "admin.refused") }}</td>
                                     <td>{move || {
                                         if reasons.is_empty() {
@@ -104,7 +106,7 @@ pub fn ExplainPage() -> impl IntoView {
                                         reasons.iter().map(|r| match r {
                                             ReasonDto::Grant { scope, roles } => t(lang.get(), "admin.via_grant")
                                                 .replace("{roles}", &roles.join("、"))
-                                                .replace("{scope}", t(lang.get(), super::roles_scope_key(scope))),
+                                                .replace("{scope}", t(lang.get(), scope_key(scope))),
                                             ReasonDto::Share { id, access } => t(lang.get(), "admin.via_share")
                                                 .replace("{id}", &id.to_string())
                                                 .replace("{access}", access),

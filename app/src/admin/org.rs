@@ -1,16 +1,18 @@
 //! The org tree page: create, rename, move (with an impact preview first) and deactivate units.
 
+use domain_types::org::UnitRow;
 use leptos::prelude::*;
 
-use super::{admin_choices, error_of, first_error, ActionError, ImpactDto, ImpactView};
+use super::choices::admin_choices;
+use super::impact::{ImpactDto, ImpactView};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-
-pub use domain_types::org::UnitRow as UnitDto;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 #[server(endpoint = "admin/units")]
-pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
-    use crate::server::{actor, domain_err, fail};
+pub async fn list_units() -> Result<Vec<UnitRow>, AppError> {
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     if !actor.is_admin() {
         return Err(fail(AppError::Forbidden));
@@ -40,7 +42,7 @@ pub async fn preview_unit_move(id: i64, new_parent: i64) -> Result<ImpactDto, Ap
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let change = domain::impact::Change::MoveUnit { unit_id: id, new_parent };
-    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact_dto).map_err(domain_err)
+    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact::impact_dto).map_err(domain_err)
 }
 
 #[server(endpoint = "admin/units/move")]

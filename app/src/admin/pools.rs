@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, first_error, ActionError};
+use super::choices::{admin_choices, Choices};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// The pool editor's form as one flat value: the domain's PoolSettings, member lists and entry
 /// rules with the rule field as text, as the editor edits and sends them back.
@@ -79,7 +80,8 @@ pub async fn admin_create_pool(unit_id: i64, name: String, name_en: String) -> R
 
 #[server(endpoint = "admin/pools/configure", input = Json)]
 pub async fn admin_configure_pool(pool_id: i64, config: PoolConfig) -> Result<(), AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     use domain::pools::{EntryField, EntryRule, PoolSettings};
     let (st, actor) = actor().await?;
     let settings = PoolSettings {
@@ -207,7 +209,7 @@ fn number(s: &str) -> i64 {
 }
 
 #[component]
-fn PoolEditor(pool: PoolAdminDto, choices: super::Choices, configure: ServerAction<AdminConfigurePool>, editing: RwSignal<Option<i64>>) -> impl IntoView {
+fn PoolEditor(pool: PoolAdminDto, choices: Choices, configure: ServerAction<AdminConfigurePool>, editing: RwSignal<Option<i64>>) -> impl IntoView {
     let lang = use_lang();
     let c = pool.config.clone();
     let text = |v: i64| RwSignal::new(v.to_string());

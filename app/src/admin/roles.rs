@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{error_of, first_error, object_key, ActionError, ImpactDto, ImpactView};
+use super::impact::{ImpactDto, ImpactView};
+use super::vocab::{action_key, object_key, scope_key};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A role with its rights in text form (see [`RightsDto`]); the vocabulary enums stay on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +44,7 @@ pub struct RolesData {
 fn rights_to_domain(r: &RightsDto) -> Result<domain::roles::RoleRights, AppError> {
     use domain::policy::FieldAccess;
     use domain::roles::{Action, ObjectType, Scope};
-    let bad = |f: &str| crate::server::fail(AppError::Invalid { field: f.into(), code: "unknown".into() });
+    let bad = |f: &str| crate::error::fail(AppError::Invalid { field: f.into(), code: "unknown".into() });
     let mut out = domain::roles::RoleRights::default();
     for (o, a, s) in &r.grants {
         out.grants.push((
@@ -90,7 +92,7 @@ pub async fn preview_role(role_id: i64, rights: RightsDto) -> Result<ImpactDto, 
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let change = domain::impact::Change::RoleRights { role_id, rights: rights_to_domain(&rights)? };
-    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact_dto).map_err(domain_err)
+    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact::impact_dto).map_err(domain_err)
 }
 
 #[server(endpoint = "admin/roles/save", input = Json)]
@@ -105,29 +107,6 @@ pub async fn copy_role(role_id: i64, name: String, name_en: String) -> Result<i6
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     domain::roles::copy_role(&st.db, &actor, role_id, &name, &name_en).await.map_err(domain_err)
-}
-
-pub fn scope_key(s: &str) -> &'static str {
-    match s {
-        "own" => "scope.own",
-        "own_and_subordinates" => "scope.own_and_subordinates",
-        "unit" => "scope.unit",
-        "unit_and_below" => "scope.unit_and_below",
-        "all" => "scope.all",
-        _ => "scope.none",
-    }
-}
-
-pub fn action_key(a: &str) -> &'static str {
-    match a {
-        "read" => "action.read",
-        "create" => "action.create",
-        "update" => "action.update",
-        "delete" => "action.delete",
-        "assign" => "action.assign",
-        "share" => "action.share",
-        _ => "action.export",
-    }
 }
 
 fn access_key(a: &str) -> &'static str {
@@ -278,7 +257,7 @@ pub fn RolesPage() -> impl IntoView {
                                         {fields
                                             .iter()
                                             .map(|f| {
-                                                let fk = crate::pages::customers::column_key(f);
+                                                let fk = crate::ui::fields::column_key(f);
                                                 let f = f.clone();
                                                 let f2 = f.clone();
                                                 let current = move || rights.with(|r| r.fields.iter().find(|x| x.0 == "customer" && x.1 == f).map(|x| x.2.clone()).unwrap_or_else(|| "edit".into()));

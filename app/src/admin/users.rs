@@ -1,15 +1,16 @@
 //! The users page: create users with a unit, manager and roles; change them (with an impact
 //! preview); reset passwords; disable and enable.
 
+use domain_types::users::UserRow;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::{admin_choices, error_of, first_error, ActionError, Choices, ImpactDto, ImpactView};
+use super::choices::{admin_choices, Choices};
+use super::impact::{ImpactDto, ImpactView};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-
-pub use domain_types::users::UserRow as UserDto;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// The user form as typed (login, e-mail and password as text, checked on the server); the
 /// domain takes them as NewUser and UserPlacement.
@@ -26,7 +27,7 @@ pub struct UserForm {
 }
 
 #[server(endpoint = "admin/users")]
-pub async fn list_users() -> Result<Vec<UserDto>, AppError> {
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     domain::accounts::admin::list_users(&st.db, &actor).await.map_err(domain_err)
@@ -66,7 +67,7 @@ pub async fn preview_user_change(user_id: i64, form: UserForm) -> Result<ImpactD
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let change = domain::impact::Change::PlaceUser { user_id, placement: placement(&form) };
-    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact_dto).map_err(domain_err)
+    domain::impact::preview(&st.db, &actor, &change).await.map(super::impact::impact_dto).map_err(domain_err)
 }
 
 #[server(endpoint = "admin/users/update", input = Json)]
@@ -118,7 +119,7 @@ impl FormState {
         }
     }
 
-    fn load(&self, u: &UserDto) {
+    fn load(&self, u: &UserRow) {
         self.login.set(u.login.clone());
         self.email.set(u.email.clone().unwrap_or_default());
         self.display_name.set(u.display_name.clone());
@@ -233,7 +234,7 @@ pub fn UsersPage() -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
-            new_form.load(&UserDto::default());
+            new_form.load(&UserRow::default());
             new_form.unit.set(String::new());
             saved.set(true);
         }

@@ -1,17 +1,15 @@
 //! The contact list: contacts of the customers the user may read, newest first, searchable by
 //! name, phone or e-mail.
 
+use domain_types::contacts::ContactRow;
 use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-
-pub use domain_types::contacts::ContactRow as ContactLine;
-
-pub const PAGE_SIZE: i64 = 50;
+use crate::ui::list::PAGE_SIZE;
 
 #[server(endpoint = "contacts/list")]
-pub async fn list_contacts(text: String, before_id: Option<i64>) -> Result<Vec<ContactLine>, AppError> {
+pub async fn list_contacts(text: String, before_id: Option<i64>) -> Result<Vec<ContactRow>, AppError> {
     use crate::server::{actor, domain_err};
     use domain::contacts::{list, ContactQuery};
     let (st, actor) = actor().await?;
@@ -24,7 +22,7 @@ pub fn ContactsPage() -> impl IntoView {
     let applied = RwSignal::new(String::new());
     let typed = RwSignal::new(String::new());
     let first = Resource::new(move || applied.get(), |text| list_contacts(text, None));
-    let more = RwSignal::new(Vec::<ContactLine>::new());
+    let more = RwSignal::new(Vec::<ContactRow>::new());
     let load_more = Action::new(move |before: &i64| {
         let before = *before;
         let text = applied.get_untracked();
@@ -92,7 +90,7 @@ pub fn ContactsPage() -> impl IntoView {
 }
 
 #[component]
-fn ContactRowView(c: ContactLine) -> impl IntoView {
+fn ContactRowView(c: ContactRow) -> impl IntoView {
     let lang = use_lang();
     view! {
         <tr data-testid="contact-row">

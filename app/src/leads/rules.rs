@@ -1,23 +1,22 @@
 //! The lead assignment rules (administrators): which leads go to which unit's people, by
 //! province, city or source, in priority order; add, change, switch off and delete rules.
 
+use domain_types::leads::RuleInput;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-
-pub use domain_types::leads::RuleInput as RuleForm;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A rule as the page lists it: the editable part as the form takes it, plus what the rule shows
 /// (the domain's Rule is flat).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleDto {
     pub id: i64,
-    pub form: RuleForm,
+    pub form: RuleInput,
     pub unit_name: String,
     pub last_user_name: Option<String>,
     pub people: i64,
@@ -40,7 +39,7 @@ pub async fn lead_rules() -> Result<RulesView, AppError> {
             .into_iter()
             .map(|r| RuleDto {
                 id: r.id,
-                form: RuleForm { name: r.name, field: r.field, value: r.value, target_unit_id: r.target_unit_id, priority: r.priority, active: r.active },
+                form: RuleInput { name: r.name, field: r.field, value: r.value, target_unit_id: r.target_unit_id, priority: r.priority, active: r.active },
                 unit_name: r.target_unit_name,
                 last_user_name: r.last_user_name,
                 people: r.people,
@@ -51,7 +50,7 @@ pub async fn lead_rules() -> Result<RulesView, AppError> {
 }
 
 #[server(endpoint = "leads/rules/save", input = Json)]
-pub async fn save_lead_rule(id: Option<i64>, form: RuleForm) -> Result<i64, AppError> {
+pub async fn save_lead_rule(id: Option<i64>, form: RuleInput) -> Result<i64, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     domain::leads::save_rule(&st.db, &actor, id, &form).await.map_err(domain_err)
@@ -80,7 +79,7 @@ pub fn LeadRulesPage() -> impl IntoView {
     let delete = ServerAction::<DeleteLeadRule>::new();
     let data = Resource::new(move || (save.version().get(), delete.version().get()), |_| lead_rules());
     let editing = RwSignal::new(None::<i64>);
-    let blank = || RuleForm { field: "province".into(), priority: 100, active: true, ..Default::default() };
+    let blank = || RuleInput { field: "province".into(), priority: 100, active: true, ..Default::default() };
     let form = RwSignal::new(blank());
     let priority_text = RwSignal::new("100".to_string());
     Effect::new(move |_| {
@@ -91,7 +90,7 @@ pub fn LeadRulesPage() -> impl IntoView {
         }
     });
     let last_error = first_error(vec![error_of(save.value()), error_of(delete.value())]);
-    let text = move |f: fn(&mut RuleForm) -> &mut String| {
+    let text = move |f: fn(&mut RuleInput) -> &mut String| {
         (move || form.with(|x| f(&mut x.clone()).clone()), move |v: String| form.update(|x| *f(x) = v))
     };
     let (name, set_name) = text(|x| &mut x.name);

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, ActionError};
 
 /// A comment as shown: mentions by name only (the domain's Comment carries the ids too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +30,8 @@ pub async fn comments_of(st: &crate::server::AppState, actor: &domain::policy::A
 
 #[server(endpoint = "comments/add", input = leptos::server_fn::codec::Json)]
 pub async fn add_comment(object: String, record_id: i64, body: String, mentions: Vec<i64>) -> Result<i64, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let object = domain::roles::ObjectType::parse(&object).ok_or_else(|| fail(AppError::NotFound))?;
     domain::comments::add(&st.db, &actor, object, record_id, &body, &mentions).await.map_err(domain_err)
@@ -83,7 +84,7 @@ pub fn Comments(object: &'static str, record_id: i64, comments: Vec<CommentDto>,
             <ul class="comment-list">
                 {comments.into_iter().map(|c| view! {
                     <li data-testid="comment">
-                        <p class="muted small">{c.author.clone()}" · "{crate::admin::audit::format_utc(c.at)}</p>
+                        <p class="muted small">{c.author.clone()}" · "{crate::ui::format::format_utc(c.at)}</p>
                         <p>{c.body.clone()}</p>
                     </li>
                 }).collect_view()}

@@ -8,12 +8,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, first_error, ActionError};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-use crate::pages::leads::status_key;
-
-pub use domain_types::leads::LeadFollowUp as LeadFollowUpDto;
+use crate::leads::status::status_key;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadDetail {
@@ -34,8 +32,10 @@ pub struct LeadDetail {
     pub can_disqualify: bool,
     /// People the user may hand the lead to (empty unless they may assign it).
     pub owners: Vec<(i64, String)>,
-    pub follow_ups: Vec<LeadFollowUpDto>,
-    pub comments: Vec<crate::pages::comments::CommentDto>,
+    /// (`domain_types::leads::LeadFollowUp`, named in full: the server function `lead_follow_up`
+    /// below is `LeadFollowUp` too.)
+    pub follow_ups: Vec<domain_types::leads::LeadFollowUp>,
+    pub comments: Vec<crate::discussion::comments::CommentDto>,
 }
 
 #[server(endpoint = "leads/get")]
@@ -48,7 +48,7 @@ pub async fn lead_page(id: i64) -> Result<LeadDetail, AppError> {
     let open = !matches!(l.status.as_str(), "converted" | "disqualified");
     let owners = if rights.assign && open { domain::leads::assignable_owners(&st.db, &actor, id).await.map_err(domain_err)? } else { vec![] };
     let follow_ups = domain::leads::follow_ups(&st.db, &actor, id).await.map_err(domain_err)?;
-    let comments = crate::pages::comments::comments_of(&st, &actor, ObjectType::Lead, id).await?;
+    let comments = crate::discussion::comments::comments_of(&st, &actor, ObjectType::Lead, id).await?;
     let fields = [
         ("lead.job", l.title),
         ("cust.phone", l.phone),
@@ -84,7 +84,8 @@ pub async fn lead_page(id: i64) -> Result<LeadDetail, AppError> {
 
 #[server(endpoint = "leads/follow_up")]
 pub async fn lead_follow_up(id: i64, kind: String, note: String, next: String) -> Result<i64, AppError> {
-    use crate::server::{actor, domain_err, fail};
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let next_at = if next.trim().is_empty() {
         None
@@ -154,9 +155,9 @@ pub fn LeadDetailPage() -> impl IntoView {
     let assign = ServerAction::<AssignLead>::new();
     let convert = ServerAction::<ConvertLead>::new();
     let disqualify = ServerAction::<DisqualifyLead>::new();
-    let comment = ServerAction::<crate::pages::comments::AddComment>::new();
+    let comment = ServerAction::<crate::discussion::comments::AddComment>::new();
     let comment_draft = RwSignal::new(String::new());
-    provide_context(crate::pages::comments::CommentDraft(comment_draft));
+    provide_context(crate::discussion::comments::CommentDraft(comment_draft));
     Effect::new(move |_| {
         if let Some(Ok(_)) = comment.value().get() {
             comment_draft.set(String::new());
@@ -224,7 +225,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                                 view! { <dt>{move || t(lang.get(), key)}</dt><dd data-field=k.clone()>{v.clone()}</dd> }
                             }).collect_view()}
                             <dt>{tr("lead.created_at")}</dt>
-                            <dd>{crate::admin::audit::format_utc(l.created_at)}</dd>
+                            <dd>{crate::ui::format::format_utc(l.created_at)}</dd>
                         </dl>
                         {l.converted_customer_id.map(|cid| view! {
                             <p class="notice" data-testid="lead-converted">
@@ -304,14 +305,14 @@ pub fn LeadDetailPage() -> impl IntoView {
                                 let key = kind_key(&f.kind);
                                 view! {
                                     <li data-kind=f.kind.clone()>
-                                        <span class="muted small">{crate::admin::audit::format_utc(f.at)}" · "{f.who.clone()}</span>
+                                        <span class="muted small">{crate::ui::format::format_utc(f.at)}" · "{f.who.clone()}</span>
                                         <span class="badge">{move || t(lang.get(), key)}</span>
                                         <p>{f.note.clone()}</p>
                                     </li>
                                 }
                             }).collect_view()}
                         </ol>
-                        <crate::pages::comments::Comments object="lead" record_id=lid comments=l.comments.clone() add=comment/>
+                        <crate::discussion::comments::Comments object="lead" record_id=lid comments=l.comments.clone() add=comment/>
                         <p><A href="/leads" attr:data-testid="back-to-leads">{tr("lead.back")}</A></p>
                     }.into_any()
                 })}

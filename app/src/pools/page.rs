@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{error_of, ActionError};
+use crate::customers::rows::CustomerRow;
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang, Lang};
-use crate::pages::customers::CustomerRow;
+use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A pool as its members see it: name and how many wait (`waiting`); no settings, members or
 /// entry rules, which the domain's Pool carries for administrators.
@@ -50,7 +50,7 @@ pub async fn pools_view(pool_id: Option<i64>) -> Result<PoolsOverview, AppError>
             .map(|p| PoolDto { id: p.id, name: p.name, name_en: p.name_en, unit_name: p.unit_name, waiting: p.customers })
             .collect(),
         shown,
-        customers: customers.into_iter().map(crate::pages::customers::row_of).collect(),
+        customers: customers.into_iter().map(crate::customers::rows::row_of).collect(),
         can_claim: domain::pools::may_claim(&actor),
         can_assign: actor.grants.can(domain::roles::ObjectType::Customer, domain::roles::Action::Assign),
         people: domain::org::directory(&st.db).await.map_err(domain_err)?.users,
@@ -62,13 +62,6 @@ pub async fn claim_customer(id: i64) -> Result<(), AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     domain::pools::claim(&st.db, &actor, id).await.map_err(domain_err)
-}
-
-#[server(endpoint = "pools/release")]
-pub async fn release_customer(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::server::{actor, domain_err};
-    let (st, actor) = actor().await?;
-    domain::pools::release(&st.db, &actor, id, &reason).await.map(|_| ()).map_err(domain_err)
 }
 
 #[server(endpoint = "pools/assign")]
@@ -91,7 +84,7 @@ pub fn PoolsPage() -> impl IntoView {
     view! {
         <section class="pools" data-testid="pools">
             <h1>{tr("pool.title")}</h1>
-            <ActionError error=crate::admin::first_error(vec![error_of(claim.value()), error_of(assign.value())])/>
+            <ActionError error=first_error(vec![error_of(claim.value()), error_of(assign.value())])/>
             <Show when=move || claimed.get()>
                 <p class="notice" data-testid="claimed">{tr("pool.claimed")}</p>
             </Show>

@@ -1,0 +1,192 @@
+//! Bulk actions on the customer list and the CSV export: a selection (or the whole page) can be
+//! assigned, tagged, untagged, released to the pool or exported. The policy decides each record;
+//! refused ones are listed with the reason and left untouched, and every export is audited.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::customers::spec::{ListSetup, ListSpec};
+use crate::error::AppError;
+use crate::i18n::{t, tr, use_lang};
+
+/// A bulk action as the browser posts it (`{"AddTag": {"tag": ..}}`); the domain's BulkAction
+/// takes tags as parsed values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkRequest {
+    Assign { to_user: i64 },
+    AddTag { tag: String },
+    RemoveTag { tag: String },
+    Release { reason: String },
+}
+
+/// What a bulk action did, as counts and (name, reason) pairs (the browser and its tests read this
+/// shape; the domain's BulkResult lists ids).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub done: usize,
+    pub unchanged: usize,
+    /// (name when readable, reason code)
+    pub refused: Vec<(Option<String>, String)>,
+}
+
+#[server(endpoint = "customers/bulk", input = Json)]
+pub async fn bulk_customers(ids: Vec<i64>, request: BulkRequest) -> Result<BulkOutcome, AppError> {
+    use crate::server::{actor, domain_err};
+    use domain::customers::bulk::{apply, BulkAction};
+    let (st, actor) = actor().await?;
+    let action = match request {
+        BulkRequest::Assign { to_user } => BulkAction::Assign { to_user },
+        BulkRequest::AddTag { tag } => BulkAction::AddTag(tag),
+        BulkRequest::RemoveTag { tag } => BulkAction::RemoveTag(tag),
+        BulkRequest::Release { reason } => BulkAction::Release { reason },
+    };
+    let r = apply(&st.db, &actor, &ids, &action).await.map_err(domain_err)?;
+    Ok(BulkOutcome { done: r.done.len(), unchanged: r.unchanged.len(), refused: r.refused.into_iter().map(|x| (x.name, x.reason)).collect() })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFile {
+    pub file_name: String,
+    pub csv: String,
+    pub rows: usize,
+    pub skipped: usize,
+}
+
+/// Exports the chosen customers, or (without ids) everything the list spec shows.
+#[server(endpoint = "customers/export", input = Json)]
+pub async fn export_customers(ids: Vec<i64>, spec: ListSpec) -> Result<ExportFile, AppError> {
+    use crate::customers::spec::convert;
+    use crate::server::{actor, domain_err};
+    use crate::ui::fields::column_key;
+    use domain::customers::export::{export, to_csv, Selection};
+    // The language is read before the first await (see `crate::server`).
+    let lang = crate::i18n::request_lang(&use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default());
+    let (st, actor) = actor().await?;
+    let selection = if ids.is_empty() {
+        let view = convert::to_domain(&spec)?;
+        Selection::Filter { filter: view.filter, sort: view.sort }
+    } else {
+        Selection::Ids(ids)
+    };
+    let table = export(&st.db, &actor, &selection).await.map_err(domain_err)?;
+    let header: Vec<String> = table.columns.iter().map(|c| t(lang, column_key(c)).to_string()).collect();
+    let date = domain::clock::format_date(domain::clock::now_ms());
+    Ok(ExportFile { file_name: format!("customers-{date}.csv"), csv: to_csv(&header, &table.rows), rows: table.rows.len(), skipped: table.skipped })
+}
+
+/// The export as the list runs it: chosen ids (none: everything the spec shows) and the spec.
+pub type ExportAction = Action<(Vec<i64>, ListSpec), Result<ExportFile, AppError>>;
+
+fn refusal_key(reason: &str) -> &'static str {
+    match reason {
+        "not_found" => "bulk.not_found",
+        "forbidden" => "bulk.forbidden",
+        "read_only_field" => "bulk.read_only",
+        "already_in_pool" => "err.already_in_pool",
+        "no_pool" => "err.no_pool",
+        _ => "invalid.other",
+    }
+}
+
+/// What the last bulk action or export did.
+#[component]
+pub fn BulkReport(bulk: ServerAction<BulkCustomers>, export: ExportAction) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        {move || bulk.value().get().and_then(|r| r.ok()).map(|r| {
+            let refused = r.refused.clone();
+            view! {
+                <div class="notice" data-testid="bulk-result">
+                    {move || t(lang.get(), "bulk.result")
+                        .replace("{done}", &r.done.to_string())
+                        .replace("{unchanged}", &r.unchanged.to_string())
+                        .replace("{refused}", &r.refused.len().to_string())}
+                    <ul class="refusals">
+                        {refused.into_iter().map(|(name, reason)| {
+                            let key = refusal_key(&reason);
+                            view! {
+                                <li data-testid="bulk-refused">
+                                    {move || name.clone().unwrap_or_else(|| t(lang.get(), "bulk.hidden_record").to_string())}
+                                    "："{move || t(lang.get(), key)}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })}
+        {move || export.value().get().and_then(|r| r.ok()).map(|f| view! {
+            <p class="notice" data-testid="export-result">
+                {move || t(lang.get(), "export.result").replace("{rows}", &f.rows.to_string()).replace("{skipped}", &f.skipped.to_string())}
+            </p>
+        })}
+    }
+}
+
+/// Actions on the selected customers; shown while something is selected.
+#[component]
+pub fn BulkBar(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, bulk: ServerAction<BulkCustomers>, export: ExportAction, spec: ListSpec) -> impl IntoView {
+    let lang = use_lang();
+    let to_user = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let ids = move || selected.get().into_iter().collect::<Vec<_>>();
+    let run = move |request: BulkRequest| {
+        bulk.dispatch(BulkCustomers { ids: ids(), request });
+    };
+    let (can_assign, can_tag, can_export) = (setup.can_assign, setup.can_tag, setup.can_export);
+    let users = setup.users.clone();
+    let all_spec = spec.clone();
+    let any = move || !selected.get().is_empty();
+    view! {
+        <div class="bulk-bar" data-testid="bulk-bar">
+            <Show when=any>
+                <strong data-testid="selected-count">{move || t(lang.get(), "bulk.selected").replace("{n}", &selected.get().len().to_string())}</strong>
+                <button class="link" on:click=move |_| selected.set(BTreeSet::new())>{tr("bulk.clear")}</button>
+            </Show>
+            <Show when=move || any() && can_assign>
+                <form class="inline" on:submit=move |ev| {
+                    ev.prevent_default();
+                    if let Ok(u) = to_user.get_untracked().parse() { run(BulkRequest::Assign { to_user: u }); }
+                }>
+                    <select bind:value=to_user required data-testid="bulk-assign-to">
+                        <option value="">{tr("pool.assign")}</option>
+                        {users.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="secondary" data-testid="bulk-assign">{tr("bulk.assign")}</button>
+                </form>
+            </Show>
+            <Show when=move || any() && can_tag>
+                <form class="inline" on:submit=move |ev| ev.prevent_default()>
+                    <input bind:value=tag list="tag-choices" placeholder=move || t(lang.get(), "cust.tags") data-testid="bulk-tag"/>
+                    <button type="button" class="secondary" data-testid="bulk-add-tag" on:click=move |_| run(BulkRequest::AddTag { tag: tag.get_untracked() })>{tr("bulk.add_tag")}</button>
+                    <button type="button" class="secondary" data-testid="bulk-remove-tag" on:click=move |_| run(BulkRequest::RemoveTag { tag: tag.get_untracked() })>{tr("bulk.remove_tag")}</button>
+                </form>
+            </Show>
+            <Show when=any>
+                <form class="inline" on:submit=move |ev| {
+                    ev.prevent_default();
+                    run(BulkRequest::Release { reason: reason.get_untracked() });
+                }>
+                    <input bind:value=reason required placeholder=move || t(lang.get(), "pool.reason") data-testid="bulk-reason"/>
+                    <button type="submit" class="secondary" data-testid="bulk-release">{tr("pool.release")}</button>
+                </form>
+            </Show>
+            <Show when=move || any() && can_export>
+                <button class="secondary" data-testid="bulk-export" on:click={
+                    let spec = spec.clone();
+                    move |_| { export.dispatch((ids(), spec.clone())); }
+                }>{tr("export.selected")}</button>
+            </Show>
+            <Show when=move || can_export && !any()>
+                <button class="secondary" data-testid="export-all" disabled=move || export.pending().get() on:click={
+                    let spec = all_spec.clone();
+                    move |_| { export.dispatch((vec![], spec.clone())); }
+                }>{tr("export.all")}</button>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,11 @@
+//! The UI kit: small pieces every part of the UI may use, which import no page and no feature
+//! module (only Leptos, the translations and the error type). Formatting of times and money, the
+//! line that shows a failed action, drafts that survive live reloads, list constants, the text
+//! keys of record fields, and files in the browser.
+
+pub mod action_error;
+pub mod drafts;
+pub mod fields;
+pub mod files;
+pub mod format;
+pub mod list;
