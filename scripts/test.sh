@@ -10,6 +10,13 @@ export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:543
 log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT
 
+echo "== structure: no import cycles in domain/ and app/, no page importing another page =="
+python3 scripts/module_cycles.py domain/src | tail -n 1
+python3 scripts/module_cycles.py app/src | tail -n 1
+python3 scripts/page_imports.py app/src | tail -n 1
+python3 scripts/module_cycles.py domain/src > /dev/null && python3 scripts/module_cycles.py app/src > /dev/null \
+  && python3 scripts/page_imports.py app/src > /dev/null
+
 echo "== build (release server and split browser bundle, as shipped) =="
 start=$(date +%s)
 cargo leptos build --release --split

@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
-export const BIN = process.env.CRM_BIN || join(targetDir, 'release', 'crm');
-export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT || join(root, 'target', 'site');
+// Relative paths in CRM_BIN / LEPTOS_SITE_ROOT are taken from the repository's root.
+export const BIN = process.env.CRM_BIN ? resolve(root, process.env.CRM_BIN) : join(targetDir, 'release', 'crm');
+export const SITE_ROOT = resolve(root, process.env.LEPTOS_SITE_ROOT || join('target', 'site'));
 export const PASSWORD = 'demo1234';
 
 async function freePort() {
