@@ -3,7 +3,7 @@
 # HTTP, and browser tests in headless Chromium. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test
+scripts/setup.sh --test --release
 # scripts/tools goes first: its wasm-opt skips the split build's tiny chunks (see the file).
 export PATH="$PWD/scripts/tools:$(npm prefix -g)/bin:$HOME/.cargo/bin:$PATH"
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"

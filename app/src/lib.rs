@@ -28,5 +28,13 @@ pub use root::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(App);
+    // What `leptos::mount::hydrate_lazy` does, plus a mark once everything has hydrated: a lazily
+    // loaded page hydrates only after its chunk arrives, and until then its buttons do nothing.
+    _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("a <body>");
+        let mounted = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        mounted.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

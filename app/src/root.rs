@@ -37,13 +37,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = RwSignal::new(initial_lang());
     provide_context(I18n(lang));
-    // Marks the page as interactive once the browser has taken over (browser tests wait for it).
-    Effect::new(move |_| {
-        #[cfg(not(feature = "ssr"))]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // `<body data-hydrated>` is set by `hydrate()` in lib.rs once the page is interactive.
 
     // Sign-in, the shell and the customer list are in the first download; every other page is
     // its own chunk, fetched when its route is first visited (see `lazy_pages`).

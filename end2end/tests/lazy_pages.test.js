@@ -56,14 +56,7 @@ async function visitDirectly(page, errors, target, ready) {
 test('every lazily loaded page works by direct link and after a reload', async () => {
   const { ctx, page, errors } = await openAs(env, 'admin');
   for (const [path, ready] of PAGES) {
-    const target = path;
-    await page.goto(`${env.server.base}${target}`);
-    await hydrated(page);
-    await page.locator(ready).first().waitFor();
-    await page.reload();
-    await hydrated(page);
-    await page.locator(ready).first().waitFor();
-    assert.deepEqual(errors, [], `errors on ${target}`);
+    await visitDirectly(page, errors, path, ready);
   }
   await ctx.close();
   // A task's page, as the manager who assigned it.

@@ -38,10 +38,10 @@ pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) 
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let hub = crate::live::Hub::start(state.clone());
-    let app = Router::new()
-        .merge(crate::assets::pkg_router(&options.site_root, PKG_DIR))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/api/live", get(move |q, ws, req| crate::live::connect(hub.clone(), q, ws, req)))
+    // Pages and server function answers are compressed as they are sent (a page of customer rows
+    // is mostly markup and shrinks about tenfold); the bundle has its compressed copies already,
+    // and the websocket is left alone.
+    let pages = Router::new()
         .leptos_routes_with_context(
             &options,
             routes,
@@ -52,7 +52,13 @@ pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) 
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(options);
+        .with_state(options.clone())
+        .layer(tower_http::compression::CompressionLayer::new());
+    let app = Router::new()
+        .merge(crate::assets::pkg_router(&options.site_root, PKG_DIR))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/live", get(move |q, ws, req| crate::live::connect(hub.clone(), q, ws, req)))
+        .merge(pages);
     app.layer(axum::middleware::from_fn(crate::assets::never_cache_pages))
         .layer(axum::middleware::from_fn_with_state(GuardState { app: state, trust_proxy }, guard))
         .layer(tower_http::trace::TraceLayer::new_for_http())

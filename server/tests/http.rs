@@ -368,3 +368,31 @@ on_both_engines!(admin_functions_refuse_non_administrators_and_change_nothing, |
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("\"name\""));
 });
+
+on_both_engines!(pages_and_server_function_answers_are_compressed_for_browsers_that_accept_it, |t| {
+    use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
+    let s = start(t).await;
+    let cookie = s.session("admin").await;
+    let page = |encoding: Option<&'static str>| {
+        let mut req = s.client.get(s.url("/customers")).header(COOKIE, &cookie);
+        if let Some(e) = encoding {
+            req = req.header(ACCEPT_ENCODING, e);
+        }
+        req.send()
+    };
+    let plain = page(None).await.unwrap();
+    assert_eq!(plain.status(), StatusCode::OK);
+    assert!(plain.headers().get(CONTENT_ENCODING).is_none(), "no encoding unless asked for");
+    let plain_len = plain.bytes().await.unwrap().len();
+    for encoding in ["br", "gzip"] {
+        let res = page(Some(encoding)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers().get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some(encoding));
+        let sent = res.bytes().await.unwrap().len();
+        assert!(sent * 3 < plain_len, "{encoding}: {sent} bytes sent for a {plain_len}-byte page");
+    }
+    // A server function's answer too.
+    let res = s.client.post(s.url("/api/me")).header(COOKIE, &cookie).header(ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers().get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some("gzip"));
+});
