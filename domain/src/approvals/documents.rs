@@ -164,13 +164,6 @@ async fn insert_tx(tx: &mut Tx, owner: i64, unit: i64, doc_type: DocType, c: &Ch
     .try_get("id")?)
 }
 
-/// For demo data: a draft created without a session.
-pub(crate) async fn create_tx(tx: &mut Tx, owner: i64, doc_type: DocType, d: &DocumentInput) -> DomainResult<i64> {
-    let actor = Actor::load_on(tx, owner).await?;
-    let c = check(tx, &actor, doc_type, d).await?;
-    insert_tx(tx, owner, actor.units[0], doc_type, &c).await
-}
-
 /// Changes a draft. Refused while the document is under approval (withdraw it first).
 pub async fn update_draft(db: &Db, actor: &Actor, id: i64, d: &DocumentInput) -> DomainResult<()> {
     let mut tx = db.begin_write().await?;

@@ -261,11 +261,11 @@ async fn enter(tx: &mut Tx, ap: &mut Running, flow: &FlowDefinition, from: i64, 
                 history(tx, ap.id, index, None, "skip", None, "").await?;
                 index += 1;
             }
-            Routed::Ask { users, via } => {
+            Routed::Ask { users } => {
                 sqlx::query("UPDATE approvals SET step_index = $2 WHERE id = $1").bind(ap.id).bind(index).execute(&mut **tx).await?;
                 ap.step_index = index;
                 let limit = flow.steps[index as usize].time_limit_hours;
-                for u in &users {
+                for (u, via) in &users {
                     ask(tx, ap.id, ap.doc_type.as_str(), submitted_at, index, *u, via.as_str(), None, limit).await?;
                     history(tx, ap.id, index, None, if via.as_str() == "fallback" { "fallback" } else { "ask" }, Some(*u), "").await?;
                     event(tx, ap, "approval.waiting", Some(actor), Some(*u), json!({})).await?;
@@ -648,12 +648,7 @@ pub(crate) async fn escalate_task(db: &Db, task: i64, now: i64) -> DomainResult<
     let mut to = super::routing::resolve_rule(&mut tx, &super::ApproverRule::Manager { levels: 1 }, &ctx).await?;
     let mut via = "escalation";
     if to.is_empty() {
-        for rule in &flow.fallback {
-            to.extend(super::routing::resolve_rule(&mut tx, rule, &ctx).await?);
-        }
-        if to.is_empty() {
-            to = super::routing::resolve_rule(&mut tx, &super::ApproverRule::Administrators, &ctx).await?;
-        }
+        to = super::routing::resolve_fallback(&mut tx, &flow.fallback, &ctx).await?;
         via = "fallback";
     }
     let submitted_at: i64 = sqlx::query("SELECT submitted_at FROM approvals WHERE id = $1").bind(ap.id).fetch_one(&mut *tx).await?.try_get("submitted_at")?;

@@ -54,7 +54,7 @@ impl Via {
 pub enum Routed {
     /// The matching branch names no rules: the step does not apply to this document.
     Skip,
-    Ask { users: Vec<i64>, via: Via },
+    Ask { users: Vec<(i64, Via)> },
 }
 
 /// Units from `unit` upwards (itself first) with their kind, by the closure table.
@@ -209,32 +209,49 @@ pub async fn branch_of<'a>(conn: &mut AnyConnection, step: &'a Step, ctx: &Route
     Ok(&step.default)
 }
 
-async fn resolve_all(conn: &mut AnyConnection, rules: &[ApproverRule], ctx: &RouteContext) -> DomainResult<Vec<i64>> {
+/// Who the flow's fallback names (administrators when it names nobody either).
+pub async fn resolve_fallback(conn: &mut AnyConnection, fallback: &[ApproverRule], ctx: &RouteContext) -> DomainResult<Vec<i64>> {
     let mut users = BTreeSet::new();
-    for rule in rules {
+    for rule in fallback {
         users.extend(resolve_rule(conn, rule, ctx).await?);
+    }
+    if users.is_empty() {
+        users.extend(resolve_rule(conn, &ApproverRule::Administrators, ctx).await?);
     }
     Ok(users.into_iter().collect())
 }
 
-/// Who is asked at step `index` of a flow.
+/// Who is asked at step `index` of a flow, each with how they were found. Every rule of the
+/// branch that finds nobody brings in the fallback, so a vacant head is replaced rather than
+/// dropped beside the rules that did find someone.
 pub async fn route_step(conn: &mut AnyConnection, flow: &FlowDefinition, index: usize, ctx: &RouteContext) -> DomainResult<Routed> {
     let step = flow.steps.get(index).ok_or(DomainError::Internal(format!("no step {index}")))?;
     let branch = branch_of(conn, step, ctx).await?;
     if branch.approvers.is_empty() {
         return Ok(Routed::Skip);
     }
-    let users = resolve_all(conn, &branch.approvers, ctx).await?;
-    if !users.is_empty() {
-        return Ok(Routed::Ask { users, via: Via::Rule });
+    let mut asked: Vec<(i64, Via)> = Vec::new();
+    for rule in &branch.approvers {
+        let (found, via) = match resolve_rule(conn, rule, ctx).await? {
+            v if v.is_empty() => (resolve_fallback(conn, &flow.fallback, ctx).await?, Via::Fallback),
+            v => (v, Via::Rule),
+        };
+        for u in found {
+            match asked.iter_mut().find(|(a, _)| *a == u) {
+                // Someone a rule found is asked as such, even if the fallback names them too.
+                Some(existing) => {
+                    if via == Via::Rule {
+                        existing.1 = Via::Rule;
+                    }
+                }
+                None => asked.push((u, via)),
+            }
+        }
     }
-    let mut users = resolve_all(conn, &flow.fallback, ctx).await?;
-    if users.is_empty() {
-        users = resolve_rule(conn, &ApproverRule::Administrators, ctx).await?;
-    }
-    if users.is_empty() {
+    if asked.is_empty() {
         // No active administrator at all: refuse the submission rather than skip the step.
         return Err(DomainError::Conflict("no_approver".into()));
     }
-    Ok(Routed::Ask { users, via: Via::Fallback })
+    asked.sort_unstable_by_key(|(u, _)| *u);
+    Ok(Routed::Ask { users: asked })
 }
