@@ -169,8 +169,9 @@ async fn history(tx: &mut Tx, approval: i64, step: i64, actor: Option<i64>, acti
 }
 
 /// Asks one person at a step. Time limits count from now.
-pub(crate) async fn ask(tx: &mut Tx, ap_id: i64, doc_type: &str, submitted_at: i64, step: i64, user: i64, via: &str, from: Option<i64>, limit_hours: Option<i64>) -> DomainResult<()> {
-    let now = now_ms();
+/// `now` is the transition's time (the deadline job's clock for an escalation).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn ask(tx: &mut Tx, ap_id: i64, doc_type: &str, submitted_at: i64, step: i64, user: i64, via: &str, from: Option<i64>, limit_hours: Option<i64>, now: i64) -> DomainResult<()> {
     sqlx::query(
         "INSERT INTO approval_tasks (approval_id, step_index, approver_id, state, via, delegated_from, doc_type, submitted_at, \
          due_at, escalate_at, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10)",
@@ -266,7 +267,7 @@ async fn enter(tx: &mut Tx, ap: &mut Running, flow: &FlowDefinition, from: i64, 
                 ap.step_index = index;
                 let limit = flow.steps[index as usize].time_limit_hours;
                 for (u, via) in &users {
-                    ask(tx, ap.id, ap.doc_type.as_str(), submitted_at, index, *u, via.as_str(), None, limit).await?;
+                    ask(tx, ap.id, ap.doc_type.as_str(), submitted_at, index, *u, via.as_str(), None, limit, now_ms()).await?;
                     history(tx, ap.id, index, None, if via.as_str() == "fallback" { "fallback" } else { "ask" }, Some(*u), "").await?;
                     event(tx, ap, "approval.waiting", Some(actor), Some(*u), json!({})).await?;
                 }
@@ -504,7 +505,7 @@ pub async fn delegate(db: &Db, actor: &Actor, approval: i64, to_user: i64, comme
     let flow = flows::load(&mut tx, ap.flow_id).await?.definition;
     let submitted_at: i64 = sqlx::query("SELECT submitted_at FROM approvals WHERE id = $1").bind(ap.id).fetch_one(&mut *tx).await?.try_get("submitted_at")?;
     let limit = flow.steps.get(ap.step_index as usize).and_then(|s| s.time_limit_hours);
-    ask(&mut tx, ap.id, ap.doc_type.as_str(), submitted_at, ap.step_index, to_user, "delegate", Some(actor.user_id), limit.filter(|_| due.is_some())).await?;
+    ask(&mut tx, ap.id, ap.doc_type.as_str(), submitted_at, ap.step_index, to_user, "delegate", Some(actor.user_id), limit.filter(|_| due.is_some()), now_ms()).await?;
     history(&mut tx, ap.id, ap.step_index, Some(actor.user_id), "delegate", Some(to_user), &comment).await?;
     event(&mut tx, &ap, "approval.waiting", Some(actor.user_id), Some(to_user), json!({ "delegated_by": actor.user_id })).await?;
     audit::record(&mut tx, Some(actor.user_id), "approval", Some(ap.id), "delegate", None, Some(json!({"to": to_user}))).await?;
@@ -664,7 +665,7 @@ pub(crate) async fn escalate_task(db: &Db, task: i64, now: i64) -> DomainResult<
             .await?
             .try_get("n")?;
         if already == 0 {
-            ask(&mut tx, ap.id, ap.doc_type.as_str(), submitted_at, ap.step_index, u, via, Some(approver), limit).await?;
+            ask(&mut tx, ap.id, ap.doc_type.as_str(), submitted_at, ap.step_index, u, via, Some(approver), limit, now).await?;
         }
         history(&mut tx, ap.id, ap.step_index, None, "escalate", Some(u), "").await?;
         event(&mut tx, &ap, "approval.escalated", None, Some(u), json!({ "from": approver })).await?;

@@ -120,7 +120,7 @@ async fn role_holders(conn: &mut AnyConnection, role: &str, unit: i64) -> Domain
 /// The active users one rule names (possibly none).
 pub async fn resolve_rule(conn: &mut AnyConnection, rule: &ApproverRule, ctx: &RouteContext) -> DomainResult<Vec<i64>> {
     let one = |u: Option<i64>| u.into_iter().collect::<Vec<_>>();
-    Ok(match rule {
+    let mut found = match rule {
         ApproverRule::Manager { levels } => {
             let mut current = Some(ctx.submitter_id);
             for _ in 0..(*levels).max(1) {
@@ -172,7 +172,10 @@ pub async fn resolve_rule(conn: &mut AnyConnection, rule: &ApproverRule, ctx: &R
             .map(|r| r.try_get::<i64, _>("id").map_err(DomainError::from))
             .collect::<DomainResult<_>>()?
         }
-    })
+    };
+    found.sort_unstable();
+    found.dedup();
+    Ok(found)
 }
 
 /// Whether one condition holds.
