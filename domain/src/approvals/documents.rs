@@ -72,10 +72,10 @@ struct Checked {
 async fn check(conn: &mut AnyConnection, actor: &Actor, doc_type: DocType, d: &DocumentInput) -> DomainResult<Checked> {
     let title = d.title.trim().to_string();
     if title.is_empty() {
-        return Err(DomainError::invalid("title", "required"));
+        return Err(DomainError::invalid("doc_title", "required"));
     }
     if title.chars().count() > 200 || d.body.chars().count() > 4000 {
-        return Err(DomainError::invalid(if title.chars().count() > 200 { "title" } else { "body" }, "too_long"));
+        return Err(DomainError::invalid(if title.chars().count() > 200 { "doc_title" } else { "body" }, "too_long"));
     }
     if d.amount_minor.is_some_and(|a| a < 0) {
         return Err(DomainError::invalid("amount", "out_of_range"));
