@@ -292,6 +292,18 @@ on_both_engines!(a_non_approver_cannot_decide_see_or_delegate, |t| {
     assert_eq!(seen.amount_minor, Some(900_000));
     assert!(!policy::decide(&t.db, &finance, DOC, Action::Update, doc).await.unwrap().allowed);
     engine::comment(&t.db, &finance, a, "收到").await.unwrap();
+
+    // Live: the "waiting" event reaches finance (asked, though their role does not reach the
+    // document) and the submitter; the outsider receives nothing.
+    let snapshot = domain::policy::snapshot::Snapshot::load(&t.db).await.unwrap();
+    let mut conn = t.db.pool().acquire().await.unwrap();
+    let facts = domain::policy::snapshot::record_facts(&mut conn, DOC, doc).await.unwrap();
+    let events = domain::events::since(&t.db, 0, 10_000).await.unwrap();
+    let waiting = events.iter().rev().find(|e| e.kind == "approval.waiting" && e.target_user_id == Some(finance.user_id) && e.record_id == doc).unwrap();
+    let told = |u: i64| domain::live::for_user(&snapshot, u, waiting, facts.as_ref(), false, "", now_ms()).is_some();
+    assert!(told(finance.user_id));
+    assert!(told(rep.user_id));
+    assert!(!told(outsider.user_id));
 });
 
 on_both_engines!(twenty_concurrent_approvals_apply_once, |t| {
