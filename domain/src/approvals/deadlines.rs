@@ -44,6 +44,10 @@ pub async fn run(db: &Db, now: i64) -> DomainResult<DeadlineReport> {
     .collect::<DomainResult<_>>()?;
     for (task, approver, approval, step) in due {
         let mut tx = db.begin_write().await?;
+        // The approval's row first, as every transition takes it: a decision and a reminder on
+        // one approval then wait for each other instead of deadlocking on the event order lock.
+        let lock = format!("SELECT id FROM approvals WHERE id = $1{}", db.for_update());
+        sqlx::query(sqlx::AssertSqlSafe(lock)).bind(approval).fetch_optional(&mut *tx).await?;
         // Only one of several instances running the job wins each reminder.
         let won = sqlx::query("UPDATE approval_tasks SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL AND state = 'pending'")
             .bind(task)

@@ -30,10 +30,13 @@ pub async fn reach_on(conn: &mut AnyConnection, user: i64, object: ObjectType, r
     if !matches!(object, ObjectType::Approval | ObjectType::Customer | ObjectType::Contract | ObjectType::Quote) {
         return Ok(None);
     }
+    // Driven from the record's approvals (indexed by document and by subject), not from the
+    // user's tasks: a busy approver may have thousands of tasks.
     let sql = format!(
-        "SELECT a.id, t.state FROM approval_tasks t JOIN approvals a ON a.id = t.approval_id \
-         WHERE t.approver_id = $1 AND (t.state = 'pending' OR t.state IN {ACTED}) \
-           AND ((a.object = $2 AND a.record_id = $3) OR (a.subject_object = $2 AND a.subject_id = $3)) \
+        "SELECT a.id, t.state FROM approvals a JOIN approval_tasks t ON t.approval_id = a.id \
+         WHERE a.id IN (SELECT id FROM approvals WHERE object = $2 AND record_id = $3 \
+                        UNION SELECT id FROM approvals WHERE subject_object = $2 AND subject_id = $3) \
+           AND t.approver_id = $1 AND (t.state = 'pending' OR t.state IN {ACTED}) \
          ORDER BY CASE WHEN t.state = 'pending' THEN 0 ELSE 1 END, a.id DESC LIMIT 1"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user).bind(object.as_str()).bind(record_id).fetch_optional(&mut *conn).await?;
@@ -47,8 +50,8 @@ pub async fn reach_on(conn: &mut AnyConnection, user: i64, object: ObjectType, r
 /// as the customer of a pending transfer) is running.
 pub async fn ensure_not_under_approval(conn: &mut AnyConnection, object: &str, record_id: i64) -> DomainResult<()> {
     let running = sqlx::query(
-        "SELECT id FROM approvals WHERE state = 'pending' \
-         AND ((object = $1 AND record_id = $2) OR (subject_object = $1 AND subject_id = $2)) ORDER BY id LIMIT 1",
+        "SELECT id FROM approvals WHERE object = $1 AND record_id = $2 AND state = 'pending' \
+         UNION SELECT id FROM approvals WHERE subject_object = $1 AND subject_id = $2 AND state = 'pending' ORDER BY id LIMIT 1",
     )
     .bind(object)
     .bind(record_id)
