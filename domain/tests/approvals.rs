@@ -251,6 +251,9 @@ on_both_engines!(time_limit_reminds_then_escalates_to_the_manager, |t| {
     assert_eq!(deadlines::run(&t.db, start + 50 * HOUR_MS).await.unwrap(), Default::default());
     let manager = user_id(&t.db, "bj.manager").await;
     assert_eq!(count(t, "SELECT COUNT(*) AS n FROM events WHERE kind = 'approval.reminder' AND target_user_id = $1", manager).await, 1);
+    // The reminder is a notification in the "approvals" group, titled with the document.
+    let bell = domain::notifications::list(&t.db, &actor(&t.db, "bj.manager").await, None, 50).await.unwrap();
+    assert!(bell.iter().any(|n| n.kind == "approval.reminder" && n.title == "加急采购"), "{bell:?}");
     // After twice the limit the approver's manager takes over.
     let r = deadlines::run(&t.db, start + 97 * HOUR_MS).await.unwrap();
     assert_eq!((r.reminded.len(), r.escalated.len()), (0, 1));
