@@ -354,6 +354,12 @@ on_both_engines!(publishing_v2_keeps_running_approvals_on_v1, |t| {
     def.steps[1].default = def.steps[1].branches[0].clone();
     def.steps[1].default.conditions.clear();
     assert!(flows::save_draft(&t.db, &rep, DocType::ExpenseRequest, "v2", &def).await.is_err());
+    // Rules naming what does not exist are refused.
+    let mut broken = def.clone();
+    broken.fallback = vec![domain::approvals::ApproverRule::RoleInOwnSubsidiary { role: "astronaut".into() }];
+    assert!(matches!(flows::save_draft(&t.db, &admin, DocType::ExpenseRequest, "x", &broken).await, Err(DomainError::Invalid { field: "role", .. })));
+    broken.fallback = vec![domain::approvals::ApproverRule::Users { user_ids: vec![] }];
+    assert!(matches!(flows::save_draft(&t.db, &admin, DocType::ExpenseRequest, "x", &broken).await, Err(DomainError::Invalid { field: "user", .. })));
     let v2 = flows::save_draft(&t.db, &admin, DocType::ExpenseRequest, "费用审批 v2", &def).await.unwrap();
     let report = flows::publish(&t.db, &admin, v2).await.unwrap();
     assert_eq!(report.version, 2);

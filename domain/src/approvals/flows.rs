@@ -5,7 +5,7 @@
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::{DocType, FlowDefinition, FlowVersion, PublishReport, RunningOnOld};
+use super::{ApproverRule, DocType, FlowDefinition, FlowVersion, PublishReport, RunningOnOld};
 use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
@@ -29,6 +29,43 @@ pub fn check(def: &FlowDefinition) -> DomainResult<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses rules that name what does not exist: an unknown role, an inactive unit, no or
+/// unknown users, a manager level out of range.
+async fn check_references(tx: &mut Tx, def: &FlowDefinition) -> DomainResult<()> {
+    let rules = def.steps.iter().flat_map(|s| s.branches.iter().chain(std::iter::once(&s.default))).flat_map(|b| b.approvers.iter()).chain(def.fallback.iter());
+    for rule in rules {
+        match rule {
+            ApproverRule::Manager { levels } if !(1..=10).contains(levels) => return Err(DomainError::invalid("levels", "out_of_range")),
+            ApproverRule::RoleInUnit { role, unit_id } => {
+                role_exists(tx, role).await?;
+                if sqlx::query("SELECT id FROM org_units WHERE id = $1 AND active = 1").bind(*unit_id).fetch_optional(&mut **tx).await?.is_none() {
+                    return Err(DomainError::invalid("unit", "unknown_unit"));
+                }
+            }
+            ApproverRule::RoleInOwnSubsidiary { role } => role_exists(tx, role).await?,
+            ApproverRule::Users { user_ids } => {
+                if user_ids.is_empty() {
+                    return Err(DomainError::invalid("user", "required"));
+                }
+                for u in user_ids {
+                    if sqlx::query("SELECT id FROM users WHERE id = $1").bind(*u).fetch_optional(&mut **tx).await?.is_none() {
+                        return Err(DomainError::invalid("user", "unknown_user"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+async fn role_exists(tx: &mut Tx, key: &str) -> DomainResult<()> {
+    match sqlx::query("SELECT id FROM roles WHERE key = $1").bind(key).fetch_optional(&mut **tx).await? {
+        Some(_) => Ok(()),
+        None => Err(DomainError::invalid("role", "unknown_role")),
+    }
 }
 
 fn parse_definition(text: &str) -> DomainResult<FlowDefinition> {
@@ -95,6 +132,7 @@ pub async fn save_draft(db: &Db, actor: &Actor, doc_type: DocType, name: &str, d
         return Err(DomainError::invalid("name", "required"));
     }
     let mut tx = db.begin_write().await?;
+    check_references(&mut tx, def).await?;
     let id = save_draft_tx(&mut tx, Some(actor.user_id), doc_type, name, def).await?;
     audit::record(&mut tx, Some(actor.user_id), "approval_flow", Some(id), "save_draft", None, Some(json!({"doc_type": doc_type.as_str(), "name": name}))).await?;
     tx.commit().await?;
