@@ -37,6 +37,12 @@ pub enum AppError {
     CoolingDown { until_ms: i64 },
     #[error("mention not allowed")]
     MentionNotAllowed { name: String },
+    #[error("already decided")]
+    AlreadyDecided { by: String, at: i64 },
+    #[error("under approval")]
+    UnderApproval { approval_id: i64 },
+    #[error("cannot read document")]
+    CannotReadDocument { name: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("server error")]
@@ -96,6 +102,10 @@ impl AppError {
             AppError::Conflict(code) if code == "already_in_pool" => t(lang, "err.already_in_pool").into(),
             AppError::Conflict(code) if code == "no_pool" => t(lang, "err.no_pool").into(),
             AppError::Conflict(code) if code == "changed_meanwhile" => t(lang, "err.changed_meanwhile").into(),
+            AppError::AlreadyDecided { by, at } => t(lang, "err.already_decided").replace("{by}", by).replace("{at}", &format_utc(*at)),
+            AppError::UnderApproval { approval_id } => t(lang, "err.under_approval").replace("{id}", &approval_id.to_string()),
+            AppError::CannotReadDocument { name } => t(lang, "err.cannot_read_document").replace("{name}", name),
+            AppError::Conflict(code) if approval_conflict_key(code).is_some() => t(lang, approval_conflict_key(code).unwrap_or("err.conflict")).into(),
             AppError::Conflict(_) => t(lang, "err.conflict").into(),
             AppError::Internal => t(lang, "err.internal").into(),
             AppError::BadRequest(_) => t(lang, "err.bad_request").into(),
@@ -113,7 +123,8 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid { .. } | AppError::ReadOnlyField(_) => 422,
             AppError::UnitNotEmpty { .. } => 409,
-            AppError::MentionNotAllowed { .. } => 422,
+            AppError::MentionNotAllowed { .. } | AppError::CannotReadDocument { .. } => 422,
+            AppError::AlreadyDecided { .. } | AppError::UnderApproval { .. } => 409,
             AppError::Conflict(_) | AppError::Duplicate { .. } | AppError::AlreadyClaimed { .. } | AppError::LimitReached { .. } | AppError::CoolingDown { .. } => 409,
             AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -129,6 +140,21 @@ pub fn fail(err: AppError) -> AppError {
         opts.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
     err
+}
+
+/// The message key of an approval's conflict code.
+fn approval_conflict_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "no_flow" => "err.no_flow",
+        "document_not_draft" => "err.document_not_draft",
+        "withdraw_after_decision" => "err.withdraw_after_decision",
+        "approval_finished" => "err.approval_finished",
+        "no_earlier_step" => "err.no_earlier_step",
+        "already_asked" => "err.already_asked",
+        "no_approver" => "err.no_approver",
+        "flow_not_draft" => "err.flow_not_draft",
+        _ => return None,
+    })
 }
 
 /// The message of a lead's conflict ("lead_converted", "lead_disqualified").
@@ -185,7 +211,9 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "levels" => t(lang, "field.levels"),
         // A lead's (or contact's) job title; a task's title is "task_title".
         "title" => t(lang, "lead.job"),
-        "task_title" => t(lang, "task.title_field"),
+        "task_title" | "doc_title" => t(lang, "task.title_field"),
+        "body" => t(lang, "task.description"),
+        "customer" => t(lang, "object.customer"),
         "description" => t(lang, "task.description"),
         "assignee" => t(lang, "task.assignee"),
         "due" => t(lang, "task.due"),
@@ -243,6 +271,9 @@ impl From<domain::DomainError> for AppError {
             D::LimitReached { what, limit } => AppError::LimitReached { what: what.into(), limit },
             D::CoolingDown { until_ms } => AppError::CoolingDown { until_ms },
             D::UnitNotEmpty { users, records, units } => AppError::UnitNotEmpty { users, records, units },
+            D::AlreadyDecided { by, at } => AppError::AlreadyDecided { by, at },
+            D::UnderApproval { approval_id } => AppError::UnderApproval { approval_id },
+            D::CannotReadDocument { name } => AppError::CannotReadDocument { name },
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Internal

@@ -83,6 +83,11 @@ pub fn kind_key(kind: &str) -> &'static str {
         "comment.created" => "ev.comment",
         "mention" => "ev.mention",
         "share.granted" => "ev.shared",
+        "approval.waiting" => "ev.approval_waiting",
+        "approval.reminder" => "ev.approval_reminder",
+        "approval.escalated" => "ev.approval_escalated",
+        "approval.decided" => "ev.approval_decided",
+        "approval.finished" => "ev.approval_finished",
         _ => "ev.other",
     }
 }

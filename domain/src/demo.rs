@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::org::{create_unit_tx, UnitKind, UnitName};
 use crate::roles::ensure_builtin_roles;
+use crate::approvals::{ApproverRule, Branch, Condition, DocType, FlowDefinition, Mode, Step, UnitLevel, UnitOf};
 
 pub const DEMO_PASSWORD: &str = "demo1234";
 
@@ -216,7 +217,12 @@ pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
     }
     let user_id = |login: &str| user_ids.iter().find(|(l, _)| *l == login).map(|(_, id)| *id);
     seed_leads(&mut tx, &unit_ids, &user_id, now).await?;
+    for (doc_type, name, def) in demo_flows(unit_ids[key_index("hq")]) {
+        let id = crate::approvals::flows::save_draft_tx(&mut tx, None, doc_type, name, &def).await?;
+        crate::approvals::flows::publish_tx(&mut tx, id).await?;
+    }
     tx.commit().await?;
+    seed_approvals(db).await?;
     Ok(DemoSummary { logins, password: DEMO_PASSWORD, customers })
 }
 
@@ -298,5 +304,153 @@ async fn seed_leads(tx: &mut crate::db::Tx, unit_ids: &[i64], user_id: &dyn Fn(&
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// The demo's approval flows (amounts in 分): contracts up to ¥100,000 go to the sales manager,
+/// then finance of the same subsidiary; above that also to a group executive and the branch
+/// manager, who must both sign. A customer transfer between branches needs both branch managers.
+/// A discount/expense request goes to the manager, and above ¥5,000 to finance as well.
+pub fn demo_flows(group_unit: i64) -> Vec<(DocType, &'static str, FlowDefinition)> {
+    let ask = |rules: Vec<ApproverRule>| Branch { conditions: vec![], approvers: rules };
+    let skip = Branch { conditions: vec![], approvers: vec![] };
+    let step = |name: &str, name_en: &str, mode: Mode, branches: Vec<Branch>, default: Branch| Step {
+        name: name.into(),
+        name_en: name_en.into(),
+        mode,
+        branches,
+        default,
+        time_limit_hours: Some(48),
+    };
+    let manager = || ApproverRule::Manager { levels: 1 };
+    let finance = || ApproverRule::RoleInOwnSubsidiary { role: "finance".into() };
+    let fallback = vec![ApproverRule::Administrators];
+    vec![
+        (
+            DocType::Contract,
+            "合同审批",
+            FlowDefinition {
+                steps: vec![
+                    step("销售经理审批", "Sales manager", Mode::AnyOne, vec![], ask(vec![manager()])),
+                    step("财务审批", "Finance", Mode::AnyOne, vec![], ask(vec![finance()])),
+                    step(
+                        "集团高管与分公司经理会签",
+                        "Group executive and branch manager",
+                        Mode::AllMustSign,
+                        vec![Branch {
+                            conditions: vec![Condition::AmountAbove { minor: 10_000_000 }],
+                            approvers: vec![
+                                ApproverRule::RoleInUnit { role: "executive".into(), unit_id: group_unit },
+                                ApproverRule::UnitHead { of: UnitOf::Submitter, level: UnitLevel::Branch },
+                            ],
+                        }],
+                        skip.clone(),
+                    ),
+                ],
+                fallback: fallback.clone(),
+            },
+        ),
+        (
+            DocType::CustomerTransfer,
+            "客户转移审批",
+            FlowDefinition {
+                steps: vec![step(
+                    "两地分公司经理会签",
+                    "Both branch managers",
+                    Mode::AllMustSign,
+                    vec![Branch {
+                        conditions: vec![Condition::CrossBranch],
+                        approvers: vec![
+                            ApproverRule::UnitHead { of: UnitOf::Submitter, level: UnitLevel::Branch },
+                            ApproverRule::UnitHead { of: UnitOf::Target, level: UnitLevel::Branch },
+                        ],
+                    }],
+                    ask(vec![ApproverRule::UnitHead { of: UnitOf::Submitter, level: UnitLevel::Branch }]),
+                )],
+                fallback: fallback.clone(),
+            },
+        ),
+        (
+            DocType::ExpenseRequest,
+            "折扣/费用申请审批",
+            FlowDefinition {
+                steps: vec![
+                    step("经理审批", "Manager", Mode::AnyOne, vec![], ask(vec![manager()])),
+                    step(
+                        "财务审批（¥5,000 以上）",
+                        "Finance (above ¥5,000)",
+                        Mode::AnyOne,
+                        vec![Branch { conditions: vec![Condition::AmountAbove { minor: 500_000 }], approvers: vec![finance()] }],
+                        skip.clone(),
+                    ),
+                ],
+                fallback: fallback.clone(),
+            },
+        ),
+        (
+            DocType::Quote,
+            "报价折扣审批",
+            FlowDefinition {
+                steps: vec![
+                    step("销售经理审批", "Sales manager", Mode::AnyOne, vec![], ask(vec![manager()])),
+                    step(
+                        "财务审批（折扣超过 15%）",
+                        "Finance (discount above 15%)",
+                        Mode::AnyOne,
+                        vec![Branch { conditions: vec![Condition::DiscountAbove { bp: 1_500 }], approvers: vec![finance()] }],
+                        skip,
+                    ),
+                ],
+                fallback,
+            },
+        ),
+    ]
+}
+
+/// A few approvals under way so that inboxes have content: expense requests waiting for the
+/// Beijing manager and for finance, a large contract, and a transfer of a Beijing customer to
+/// Shanghai waiting for both branch managers.
+async fn seed_approvals(db: &Db) -> DomainResult<()> {
+    use crate::approvals::documents::{create, DocumentInput};
+    use crate::approvals::engine::{approve, submit};
+    use crate::objects::ObjectType;
+    let actor = |login: &'static str| async move {
+        let id: i64 = sqlx::query("SELECT id FROM users WHERE login = $1").bind(login).fetch_one(db.pool()).await?.try_get("id")?;
+        crate::policy::Actor::load(db, id).await
+    };
+    let rep = actor("bj.sales1").await?;
+    let money = |yuan: i64| Some(yuan * 100);
+    let docs = [
+        (DocType::ExpenseRequest, "客户答谢宴请费用", money(3_200), None),
+        (DocType::ExpenseRequest, "展会展位费用", money(12_000), None),
+        (DocType::Contract, "年度软件服务合同", money(250_000), None),
+        (DocType::Quote, "设备报价（折扣 18%）", money(80_000), Some(1_800)),
+    ];
+    let mut approvals = Vec::new();
+    for (doc_type, title, amount_minor, discount_bp) in docs {
+        let input = DocumentInput { title: title.into(), amount_minor, discount_bp, currency: Some("CNY".into()), ..Default::default() };
+        let doc = create(db, &rep, doc_type, &input).await?;
+        approvals.push(submit(db, &rep, ObjectType::Approval, doc).await?);
+    }
+    // The exhibition request has passed the manager and waits for finance.
+    approve(db, &actor("bj.manager").await?, approvals[1], "同意，注意控制预算").await?;
+    let mover = actor("bj.sales2").await?;
+    let customer: i64 = sqlx::query("SELECT id FROM customers WHERE owner_id = $1 ORDER BY id LIMIT 1")
+        .bind(mover.user_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("id")?;
+    let receiver: i64 = sqlx::query("SELECT id FROM users WHERE login = 'sh.sales1'").fetch_one(db.pool()).await?.try_get("id")?;
+    let input = DocumentInput {
+        title: "客户迁至上海分公司跟进".into(),
+        customer_id: Some(customer),
+        target_owner_id: Some(receiver),
+        body: "客户总部迁往上海，由上海销售一组接手".into(),
+        ..Default::default()
+    };
+    let doc = create(db, &mover, DocType::CustomerTransfer, &input).await?;
+    submit(db, &mover, ObjectType::Approval, doc).await?;
+    // The inbox shows this work; a fresh demo starts with an empty bell all the same.
+    sqlx::query("DELETE FROM notifications WHERE event_id IN (SELECT id FROM events WHERE kind LIKE 'approval.%')").execute(db.pool()).await?;
     Ok(())
 }

@@ -30,6 +30,15 @@ pub enum DomainError {
     Duplicate { visible_id: Option<i64>, ask: String },
     #[error("{name} may not read this record and cannot be mentioned")]
     MentionNotAllowed { name: String },
+    /// A decision on an approval step that someone (maybe the same person) already made.
+    #[error("already decided by {by} at {at}")]
+    AlreadyDecided { by: String, at: i64 },
+    /// An edit of a document (or a move of its subject) while an approval of it runs.
+    #[error("under approval (approval {approval_id}); withdraw it or wait for the decision")]
+    UnderApproval { approval_id: i64 },
+    /// A delegation to someone who may not read the document.
+    #[error("{name} may not read this document")]
+    CannotReadDocument { name: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database error: {0}")]

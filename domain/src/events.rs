@@ -54,11 +54,12 @@ pub fn category(kind: &str) -> Option<&'static str> {
         "comment.created" => "comments",
         "mention" => "mentions",
         "share.granted" => "shares",
+        "approval.waiting" | "approval.reminder" | "approval.escalated" | "approval.decided" | "approval.finished" => "approvals",
         _ => return None,
     })
 }
 
-pub const CATEGORIES: &[&str] = &["assigned", "pool", "activity", "tasks", "comments", "mentions", "shares"];
+pub const CATEGORIES: &[&str] = &["assigned", "pool", "activity", "tasks", "comments", "mentions", "shares", "approvals"];
 
 /// Writes one event and its notifications. `target_user` names the person it is addressed to,
 /// when there is one (the new owner of an assigned record, the person reminded or mentioned).

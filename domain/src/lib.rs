@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod acting;
 pub mod activity;
+pub mod approvals;
 pub mod audit;
 pub mod bench_data;
 pub mod areas;

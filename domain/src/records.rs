@@ -66,10 +66,29 @@ pub const LEAD_FIELDS: &[FieldDef] = &[
     id_field("unit_id"),
 ];
 
+/// Documents that exist to be approved (customer transfers, discount/expense requests).
+pub const APPROVAL_DOCUMENT_FIELDS: &[FieldDef] = &[
+    id_field("title"),
+    id_field("doc_type"),
+    id_field("state"),
+    f("amount_minor"),
+    f("currency"),
+    f("discount_bp"),
+    f("product_line"),
+    f("customer_id"),
+    f("target_unit_id"),
+    f("target_owner_id"),
+    f("body"),
+    f("reject_reason"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
 pub const TABLES: &[RecordTable] = &[
     RecordTable { object: ObjectType::Customer, table: "customers", fields: CUSTOMER_FIELDS },
     RecordTable { object: ObjectType::Task, table: "tasks", fields: TASK_FIELDS },
     RecordTable { object: ObjectType::Lead, table: "leads", fields: LEAD_FIELDS },
+    RecordTable { object: ObjectType::Approval, table: "approval_documents", fields: APPROVAL_DOCUMENT_FIELDS },
 ];
 
 pub fn table_of(object: ObjectType) -> Option<&'static RecordTable> {

@@ -191,18 +191,36 @@ pub async fn transfer(
     new_owner: i64,
     unit: Option<i64>,
 ) -> DomainResult<()> {
-    let table = table_name(object)?;
+    table_name(object)?;
     let mut tx = db.begin_write().await?;
     require_on(&mut tx, actor, object, Action::Assign, record_id).await?;
-    let owner_unit = user_exists(&mut tx, new_owner).await?.ok_or(DomainError::invalid("owner", "unknown_user"))?;
+    // A customer whose transfer is being approved keeps its owner until the decision.
+    crate::approvals::ensure_not_under_approval(&mut tx, object.as_str(), record_id).await?;
+    transfer_tx(&mut tx, actor.user_id, object, record_id, new_owner, unit).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The transfer itself, inside a caller's transaction and without the rights check: the caller
+/// has decided (a direct transfer by someone with the assign right, or an approved transfer).
+pub(crate) async fn transfer_tx(
+    tx: &mut crate::db::Tx,
+    actor_id: i64,
+    object: ObjectType,
+    record_id: i64,
+    new_owner: i64,
+    unit: Option<i64>,
+) -> DomainResult<()> {
+    let table = table_name(object)?;
+    let owner_unit = user_exists(tx, new_owner).await?.ok_or(DomainError::invalid("owner", "unknown_user"))?;
     let unit = match unit {
-        Some(u) if unit_exists(&mut tx, u).await? => u,
+        Some(u) if unit_exists(tx, u).await? => u,
         Some(_) => return Err(DomainError::invalid("unit", "unknown_unit")),
         None => owner_unit,
     };
     let before = sqlx::query("SELECT owner_id, unit_id FROM customers WHERE id = $1")
         .bind(record_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     let before = json!({"owner_id": before.try_get::<Option<i64>, _>("owner_id")?, "unit_id": before.try_get::<i64, _>("unit_id")?});
     debug_assert_eq!(table, "customers");
@@ -212,11 +230,10 @@ pub async fn transfer(
         .bind(new_owner)
         .bind(unit)
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let after = json!({"owner_id": new_owner, "unit_id": unit});
-    audit::record(&mut tx, Some(actor.user_id), object.as_str(), Some(record_id), "transfer", Some(before), Some(after)).await?;
-    crate::events::write(&mut tx, "record.transfer", object, record_id, Some(actor.user_id), Some(new_owner), json!({})).await?;
-    tx.commit().await?;
+    audit::record(tx, Some(actor_id), object.as_str(), Some(record_id), "transfer", Some(before), Some(after)).await?;
+    crate::events::write(tx, "record.transfer", object, record_id, Some(actor_id), Some(new_owner), json!({})).await?;
     Ok(())
 }

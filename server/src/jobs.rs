@@ -1,4 +1,5 @@
-//! Background jobs of one server instance: reminders for tasks that fell due (every minute),
+//! Background jobs of one server instance: reminders for tasks that fell due and approval time
+//! limits (reminders, escalation to the approver's manager) (every minute),
 //! purging dead sessions and recycling pool customers (every ten minutes). All are idempotent, so
 //! several instances running them against one database is harmless.
 
@@ -18,6 +19,13 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 Ok(r) if !r.is_empty() => tracing::info!(tasks = r.len(), "due tasks reminded"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "task reminders failed"),
+            }
+            match domain::approvals::deadlines::run(&state.db, domain::clock::now_ms()).await {
+                Ok(r) if !r.reminded.is_empty() || !r.escalated.is_empty() => {
+                    tracing::info!(reminded = r.reminded.len(), escalated = r.escalated.len(), "approval time limits ran")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "approval time limits failed"),
             }
             if round % 10 != 1 {
                 continue;

@@ -18,6 +18,8 @@ pub enum ReasonDto {
     Share { id: i64, access: String },
     Pool { id: i64 },
     Creator,
+    /// Asked to decide an approval of the record (`current`), or decided one (read-only).
+    Approval { id: i64, current: bool },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +50,7 @@ pub async fn explain_access(user_id: i64, record_id: i64) -> Result<Vec<ExplainL
                     Reason::Share { share_id, access, .. } => ReasonDto::Share { id: share_id, access },
                     Reason::Pool { pool_id } => ReasonDto::Pool { id: pool_id },
                     Reason::Creator => ReasonDto::Creator,
+                    Reason::Approval { approval_id, current } => ReasonDto::Approval { id: approval_id, current },
                 })
                 .collect(),
         })
@@ -112,6 +115,8 @@ pub fn ExplainPage() -> impl IntoView {
                                                 .replace("{access}", access),
                                             ReasonDto::Pool { id } => t(lang.get(), "admin.via_pool").replace("{id}", &id.to_string()),
                                             ReasonDto::Creator => t(lang.get(), "admin.via_creator").to_string(),
+                                            ReasonDto::Approval { id, current } => t(lang.get(), if *current { "admin.via_approval" } else { "admin.via_approval_done" })
+                                                .replace("{id}", &id.to_string()),
                                         }).collect::<Vec<_>>().join("；")
                                     }}</td>
                                 </tr>

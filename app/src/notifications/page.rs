@@ -31,6 +31,7 @@ fn category_key(c: &str) -> &'static str {
         "tasks" => "ncat.tasks",
         "comments" => "ncat.comments",
         "mentions" => "ncat.mentions",
+        "approvals" => "ncat.approvals",
         _ => "ncat.shares",
     }
 }

@@ -20,6 +20,9 @@ pub enum Reason {
     Pool { pool_id: i64 },
     /// The user assigned this task to someone: they keep sight of it.
     Creator,
+    /// The user is asked to decide an approval of this record (`current`), or decided one
+    /// (read-only, for their history). Grants reading only.
+    Approval { approval_id: i64, current: bool },
     /// A share covers the record.
     Share { share_id: i64, access: String, to_user: Option<i64>, to_unit: Option<i64>, expires_at: Option<i64> },
 }
@@ -141,6 +144,7 @@ pub async fn decide_on(
         "tasks" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, creator_id FROM tasks WHERE id = $1",
         // Leads wait in no pool.
         "leads" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM leads WHERE id = $1",
+        "approval_documents" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM approval_documents WHERE id = $1",
         _ => return Err(DomainError::NotFound),
     };
     let row = sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await?.ok_or(DomainError::NotFound)?;
@@ -160,6 +164,11 @@ pub async fn decide_on(
     if let (Action::Read, ObjectType::Customer, Some(pool_id), None) = (action, object, pool, owner) {
         if crate::pools::membership::member_pools_on(conn, actor).await?.contains(&pool_id) {
             reasons.push(Reason::Pool { pool_id });
+        }
+    }
+    if action == Action::Read {
+        if let Some((approval_id, current)) = crate::approvals::reach_on(conn, actor.user_id, object, record_id).await? {
+            reasons.push(Reason::Approval { approval_id, current });
         }
     }
     if matches!(action, Action::Read | Action::Update) {

@@ -221,6 +221,7 @@ pub async fn record_facts(conn: &mut AnyConnection, object: ObjectType, record_i
         ObjectType::Task => "SELECT owner_id, unit_id, NULL AS pool_id, creator_id FROM tasks WHERE id = $1",
         _ => match crate::records::table_of(object).map(|t| t.table) {
             Some("leads") => "SELECT owner_id, unit_id, NULL AS pool_id, NULL AS creator_id FROM leads WHERE id = $1",
+            Some("approval_documents") => "SELECT owner_id, unit_id, NULL AS pool_id, NULL AS creator_id FROM approval_documents WHERE id = $1",
             _ => return Ok(None),
         },
     };

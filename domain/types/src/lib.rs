@@ -7,6 +7,7 @@
 //! Behaviour that needs the database or the policy (checks, loading) stays in `domain`.
 
 pub mod activity;
+pub mod approvals;
 pub mod areas;
 pub mod contacts;
 pub mod customers;
