@@ -1,7 +1,9 @@
 //! Approvals over real HTTP, on both engines: the server functions the approvals UI calls, with
 //! a browser's same-origin headers and real session cookies. Forged calls by someone who is not a
 //! current approver are refused and change nothing; a double-submitted approval applies once;
-//! flows are administered by administrators only.
+//! flows are administered by administrators only; and a request goes round (create, submit, the
+//! lock, withdraw, delegate, comment, reject with a reason, the inbox folders) as the UI will
+//! drive it.
 
 use std::net::SocketAddr;
 
@@ -183,6 +185,26 @@ on_both_engines!(forged_calls_by_someone_not_asked_now_are_refused_and_change_no
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(footprint(t, a).await, before, "the database is unchanged");
 
+    // Someone asked at an earlier step is no current approver either: the exhibition request
+    // passed the Beijing manager and waits for finance. He reads it (read-only), and a forged
+    // decision or delegation is told who decided, changing nothing.
+    let passed = approval_titled(t, "展会展位费用").await;
+    let before = footprint(t, passed).await;
+    for (path, args) in [
+        ("approvals/approve", vec![("id", passed.to_string()), ("comment", String::new())]),
+        ("approvals/reject", vec![("id", passed.to_string()), ("reason", "再想想".into())]),
+        ("approvals/delegate", vec![("id", passed.to_string()), ("to_user", user_id(&t.db, "ceo").await.to_string()), ("comment", String::new())]),
+    ] {
+        let (status, body) = s.form(&manager, path, &args).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {body}");
+        assert_eq!(body["AlreadyDecided"]["by"], "李建国", "{path}");
+    }
+    assert_eq!(footprint(t, passed).await, before);
+    let (status, seen) = s.form(&manager, "approvals/get", &[("id", passed.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["approval"]["my_turn"], false);
+    assert_eq!(seen["document"]["amount_minor"], 1_200_000);
+
     // The one asked reads it, with the document, and it is their turn.
     let (status, seen) = s.form(&manager, "approvals/get", &[("id", a.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{seen}");
@@ -288,4 +310,68 @@ on_both_engines!(only_administrators_save_and_publish_flows, |t| {
     // Publishing twice is a conflict, not a second version.
     let (status, _) = s.form(&admin, "approvals/flows/publish", &[("flow_id", draft.to_string())]).await;
     assert_eq!(status, StatusCode::CONFLICT);
+});
+
+on_both_engines!(a_request_goes_round_through_the_server_functions, |t| {
+    let s = start(t).await;
+    let rep = cookie(t, "bj.sales1").await;
+    let manager = cookie(t, "bj.manager").await;
+    let ceo = cookie(t, "ceo").await;
+    let input = json!({"title": "培训费", "amount_minor": 200_000, "currency": "CNY", "discount_bp": null, "product_line": null,
+                       "customer_id": null, "target_owner_id": null, "body": "销售技巧培训"});
+    let (status, doc) = s.json(&rep, "approvals/documents/create", json!({"doc_type": "expense_request", "input": input.clone()})).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let doc = doc.as_i64().unwrap();
+    let (status, a) = s.form(&rep, "approvals/submit", &[("document_id", doc.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    let a = a.as_i64().unwrap();
+    assert_eq!(s.waiting_count(&manager).await, 5);
+    // Locked while under approval.
+    let (status, body) = s.json(&rep, "approvals/documents/update", json!({"id": doc, "input": input})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["UnderApproval"]["approval_id"], a);
+    // Withdrawn before anyone decided: a draft again, and off the manager's list.
+    let (status, body) = s.form(&rep, "approvals/withdraw", &[("id", a.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.waiting_count(&manager).await, 4);
+    let (status, a) = s.form(&rep, "approvals/submit", &[("document_id", doc.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    let a = a.as_i64().unwrap();
+
+    // Delegation only to someone who may read the request.
+    let sh_rep = user_id(&t.db, "sh.sales1").await;
+    let before = footprint(t, a).await;
+    let (status, body) = s.form(&manager, "approvals/delegate", &[("id", a.to_string()), ("to_user", sh_rep.to_string()), ("comment", String::new())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["CannotReadDocument"]["name"], "吴芳");
+    assert_eq!(footprint(t, a).await, before);
+    let ceo_id = user_id(&t.db, "ceo").await;
+    let (status, body) = s.form(&manager, "approvals/delegate", &[("id", a.to_string()), ("to_user", ceo_id.to_string()), ("comment", "请王总定".into())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.waiting_count(&manager).await, 4);
+    assert!(s.waiting_ids(&ceo).await.contains(&a));
+    let (status, _) = s.form(&ceo, "approvals/comment", &[("id", a.to_string()), ("text", "预算从哪里出？".into())]).await;
+    assert_eq!(status, StatusCode::OK);
+    // A rejection needs a reason; with one, the request is a draft again and carries it.
+    let (status, body) = s.form(&ceo, "approvals/reject", &[("id", a.to_string()), ("reason", "  ".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["Invalid"]["field"], "reason");
+    let (status, body) = s.form(&ceo, "approvals/reject", &[("id", a.to_string()), ("reason", "本季度预算已满".into())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, seen) = s.form(&rep, "approvals/get", &[("id", a.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["approval"]["state"], "rejected");
+    assert_eq!(seen["document"]["state"], "draft");
+    assert_eq!(seen["document"]["reject_reason"], "本季度预算已满");
+    let actions: Vec<&str> = seen["approval"]["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    for action in ["submit", "ask", "delegate", "comment", "reject"] {
+        assert!(actions.contains(&action), "{actions:?}");
+    }
+    // The rep's "submitted by me" lists both rounds; the ceo's "decided by me" this one.
+    let folder = |name: &str| json!({"filter": {"folder": name, "doc_type": "expense_request", "from": "", "until": "", "before_key": null}});
+    let (_, mine) = s.json(&rep, "approvals/inbox", folder("Submitted")).await;
+    let ids: Vec<i64> = mine["rows"].as_array().unwrap().iter().map(|r| r["approval_id"].as_i64().unwrap()).collect();
+    assert!(ids.contains(&a) && ids.len() >= 2, "{mine}");
+    let (_, decided) = s.json(&ceo, "approvals/inbox", folder("Decided")).await;
+    assert_eq!(decided["rows"][0]["approval_id"], a, "{decided}");
 });
