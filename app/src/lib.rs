@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod admin;
+pub mod approvals;
 pub mod auth;
 pub mod contacts;
 pub mod customers;

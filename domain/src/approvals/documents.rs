@@ -6,11 +6,11 @@
 //! A document is a draft until submitted, pending while approved, then approved; rejection and
 //! withdrawal bring it back to draft. While pending it cannot be edited.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::routing::Facts;
+pub use super::{DocumentInput, DocumentView};
 use super::{ensure_not_under_approval, DocType};
 use crate::acting::Actor;
 use crate::clock::now_ms;
@@ -20,42 +20,6 @@ use crate::objects::{Action, ObjectType};
 use crate::policy::require_on;
 
 pub const OBJECT: ObjectType = ObjectType::Approval;
-
-/// What a new document (or a changed draft) says. Money in minor units with its currency;
-/// discounts in basis points.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentInput {
-    pub title: String,
-    pub amount_minor: Option<i64>,
-    pub currency: Option<String>,
-    pub discount_bp: Option<i64>,
-    pub product_line: Option<String>,
-    pub customer_id: Option<i64>,
-    /// A customer transfer's receiving owner (the receiving unit is theirs).
-    pub target_owner_id: Option<i64>,
-    pub body: String,
-}
-
-/// A document as one person may see it: fields their role may not read are None.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentView {
-    pub id: i64,
-    pub doc_type: DocType,
-    pub title: String,
-    pub state: String,
-    pub owner_id: i64,
-    pub unit_id: i64,
-    pub amount_minor: Option<i64>,
-    pub currency: Option<String>,
-    pub discount_bp: Option<i64>,
-    pub product_line: Option<String>,
-    pub customer_id: Option<i64>,
-    pub target_unit_id: Option<i64>,
-    pub target_owner_id: Option<i64>,
-    pub body: Option<String>,
-    pub reject_reason: Option<String>,
-    pub updated_at: i64,
-}
 
 struct Checked {
     title: String,

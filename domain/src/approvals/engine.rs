@@ -13,10 +13,10 @@
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::documents::{facts_of, follow_up, Outcome};
+use super::documents::{self, facts_of, follow_up, Outcome};
 use super::flows;
 use super::routing::{route_step, Facts, RouteContext, Routed};
-use super::{name_of, ApprovalView, AskedRow, DocType, FlowDefinition, HistoryEntry, Mode};
+use super::{name_of, ApprovalDetail, ApprovalView, AskedRow, DocType, FlowDefinition, HistoryEntry, Mode};
 use crate::acting::Actor;
 use crate::audit;
 use crate::clock::{now_ms, HOUR_MS};
@@ -609,6 +609,23 @@ pub async fn view(db: &Db, actor: &Actor, approval: i64) -> DomainResult<Approva
         history,
         my_turn,
     })
+}
+
+/// An approval with its document as the viewer may read it, for those who may see the
+/// approval. The document goes through the policy (their own rights or the approval reach) with
+/// the fields their role may not read left out; it is None when they may not read it now.
+pub async fn detail(db: &Db, actor: &Actor, approval: i64) -> DomainResult<ApprovalDetail> {
+    let approval = view(db, actor, approval).await?;
+    let document = if approval.object == documents::OBJECT.as_str() {
+        match documents::get(db, actor, approval.record_id).await {
+            Ok(d) => Some(d),
+            Err(DomainError::NotFound | DomainError::Forbidden) => None,
+            Err(e) => return Err(e),
+        }
+    } else {
+        None
+    };
+    Ok(ApprovalDetail { approval, document })
 }
 
 /// The approval (if any) running on a document now.

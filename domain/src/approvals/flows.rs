@@ -34,7 +34,15 @@ pub fn check(def: &FlowDefinition) -> DomainResult<()> {
 /// Refuses rules that name what does not exist: an unknown role, an inactive unit, no or
 /// unknown users, a manager level out of range.
 async fn check_references(tx: &mut Tx, def: &FlowDefinition) -> DomainResult<()> {
-    let rules = def.steps.iter().flat_map(|s| s.branches.iter().chain(std::iter::once(&s.default))).flat_map(|b| b.approvers.iter()).chain(def.fallback.iter());
+    // Collected first: an iterator of closures held across the awaits below would keep the
+    // future from being provably Send (which a server function needs).
+    let mut rules: Vec<&ApproverRule> = Vec::new();
+    for s in &def.steps {
+        for b in s.branches.iter().chain(std::iter::once(&s.default)) {
+            rules.extend(b.approvers.iter());
+        }
+    }
+    rules.extend(def.fallback.iter());
     for rule in rules {
         match rule {
             ApproverRule::Manager { levels } if !(1..=10).contains(levels) => return Err(DomainError::invalid("levels", "out_of_range")),

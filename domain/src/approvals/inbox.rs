@@ -3,39 +3,13 @@
 //! (approval_tasks by approver and state, approvals by submitter), so a page costs the same with
 //! a hundred or a hundred thousand approvals around it.
 
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+pub use super::{Folder, InboxQuery};
 use super::{DocType, InboxRow};
 use crate::acting::Actor;
 use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Folder {
-    Waiting,
-    Submitted,
-    Decided,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InboxQuery {
-    pub folder: Folder,
-    pub doc_type: Option<DocType>,
-    /// Submitted at or after (UTC ms).
-    pub from: Option<i64>,
-    /// Submitted at or before (UTC ms).
-    pub until: Option<i64>,
-    /// Keyset: rows with a smaller key than the last one seen.
-    pub before_key: Option<i64>,
-    pub limit: i64,
-}
-
-impl InboxQuery {
-    pub fn new(folder: Folder) -> Self {
-        InboxQuery { folder, doc_type: None, from: None, until: None, before_key: None, limit: 50 }
-    }
-}
 
 const COLUMNS: &str = "a.id AS approval_id, a.doc_type, a.title, s.display_name AS submitter, a.submitted_at, a.state, a.step_index";
 

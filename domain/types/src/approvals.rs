@@ -213,3 +213,76 @@ pub struct ApprovalView {
     /// Whether the viewer is asked now (shows the approve / reject buttons).
     pub my_turn: bool,
 }
+
+/// The inbox folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Folder {
+    Waiting,
+    Submitted,
+    Decided,
+}
+
+/// One inbox page to read: a folder, optional filters, and the keyset cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxQuery {
+    pub folder: Folder,
+    pub doc_type: Option<DocType>,
+    /// Submitted at or after (UTC ms).
+    pub from: Option<i64>,
+    /// Submitted at or before (UTC ms).
+    pub until: Option<i64>,
+    /// Keyset: rows with a smaller key than the last one seen.
+    pub before_key: Option<i64>,
+    pub limit: i64,
+}
+
+impl InboxQuery {
+    pub fn new(folder: Folder) -> Self {
+        InboxQuery { folder, doc_type: None, from: None, until: None, before_key: None, limit: 50 }
+    }
+}
+
+/// What a new document (or a changed draft) says. Money in minor units with its currency;
+/// discounts in basis points.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInput {
+    pub title: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub discount_bp: Option<i64>,
+    pub product_line: Option<String>,
+    pub customer_id: Option<i64>,
+    /// A customer transfer's receiving owner (the receiving unit is theirs).
+    pub target_owner_id: Option<i64>,
+    pub body: String,
+}
+
+/// A document as one person may see it: fields their role may not read are None.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub id: i64,
+    pub doc_type: DocType,
+    pub title: String,
+    pub state: String,
+    pub owner_id: i64,
+    pub unit_id: i64,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub discount_bp: Option<i64>,
+    pub product_line: Option<String>,
+    pub customer_id: Option<i64>,
+    pub target_unit_id: Option<i64>,
+    pub target_owner_id: Option<i64>,
+    pub body: Option<String>,
+    pub reject_reason: Option<String>,
+    pub updated_at: i64,
+}
+
+/// An approval with its steps and history, and its document as the viewer may read it: None
+/// when neither their role nor the approval reach lets them read it now (for instance someone
+/// asked at an any-one step that a colleague decided).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalDetail {
+    pub approval: ApprovalView,
+    pub document: Option<DocumentView>,
+}
