@@ -285,10 +285,18 @@ on_both_engines!(only_administrators_save_and_publish_flows, |t| {
     assert_eq!(versions[0]["status"], "published");
     let definition = versions[0]["definition"].clone();
 
-    let save = json!({"doc_type": "contract", "name": "合同审批（第二版）", "definition": definition});
+    let save = json!({"doc_type": "contract", "name": "合同审批（第二版）", "definition": definition.clone()});
     let (status, body) = s.json(&manager, "approvals/flows/save", save.clone()).await;
     assert_eq!((status, body), (StatusCode::FORBIDDEN, json!("Forbidden")));
     assert_eq!(n(t, "SELECT COUNT(*) AS n FROM approval_flows WHERE id > $1", 0).await, flows_before, "no draft was saved");
+
+    // A rule the engine could not run is refused with the field to fix.
+    let mut broken = definition.clone();
+    broken["steps"][0]["default"]["approvers"] = json!([{"rule": "manager", "levels": 0}]);
+    let (status, body) = s.json(&admin, "approvals/flows/save", json!({"doc_type": "contract", "name": "坏的", "definition": broken})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["Invalid"], json!({"field": "manager_levels", "code": "out_of_range"}));
+    assert_eq!(n(t, "SELECT COUNT(*) AS n FROM approval_flows WHERE id > $1", 0).await, flows_before);
 
     let (status, draft) = s.json(&admin, "approvals/flows/save", save).await;
     assert_eq!(status, StatusCode::OK, "{draft}");

@@ -45,7 +45,7 @@ async fn check_references(tx: &mut Tx, def: &FlowDefinition) -> DomainResult<()>
     rules.extend(def.fallback.iter());
     for rule in rules {
         match rule {
-            ApproverRule::Manager { levels } if !(1..=10).contains(levels) => return Err(DomainError::invalid("levels", "out_of_range")),
+            ApproverRule::Manager { levels } if !(1..=10).contains(levels) => return Err(DomainError::invalid("manager_levels", "out_of_range")),
             ApproverRule::RoleInUnit { role, unit_id } => {
                 role_exists(tx, role).await?;
                 if sqlx::query("SELECT id FROM org_units WHERE id = $1 AND active = 1").bind(*unit_id).fetch_optional(&mut **tx).await?.is_none() {
