@@ -29,6 +29,7 @@ pub fn AppLayout() -> impl IntoView {
     let me: MeResource = Resource::new(|| (), |_| get_me());
     provide_context(me);
     crate::live::provide_live();
+    crate::approvals::badge::provide_waiting_count();
     let lang = use_lang();
     let menu_open = RwSignal::new(false);
     let sign_out_action = ServerAction::<crate::auth::SignOut>::new();
@@ -131,6 +132,7 @@ fn NavLink(area: Area, #[prop(optional)] on_pick: Option<Callback<()>>) -> impl 
             >
                 <span class="nav-icon" aria-hidden="true">{area.icon()}</span>
                 <span class="nav-text">{move || t(lang.get(), area.text_key())}</span>
+                {(area == Area::Approvals).then(|| view! { <crate::approvals::badge::WaitingBadge/> })}
             </span>
         </A>
     }

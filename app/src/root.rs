@@ -57,7 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("leads/:id") view={Lazy::<lazy_pages::LeadDetailRoute>::new()}/>
                     <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>
                     <Route path=path!("contracts") view=|| view! { <AreaPage area=Area::Contracts/> }/>
-                    <Route path=path!("approvals") view=|| view! { <AreaPage area=Area::Approvals/> }/>
+                    <Route path=path!("approvals") view={Lazy::<lazy_pages::ApprovalsRoute>::new()}/>
+                    <Route path=path!("approvals/:id") view={Lazy::<lazy_pages::ApprovalDetailRoute>::new()}/>
                     <Route path=path!("tasks") view={Lazy::<lazy_pages::TasksRoute>::new()}/>
                     <Route path=path!("tasks/:id") view={Lazy::<lazy_pages::TaskDetailRoute>::new()}/>
                     <Route path=path!("notifications") view={Lazy::<lazy_pages::NotificationsRoute>::new()}/>
@@ -121,6 +122,8 @@ mod lazy_pages {
     lazy_page!(TasksRoute, Area::Tasks, crate::tasks::list::TasksPage);
     lazy_page!(TaskDetailRoute, Area::Tasks, crate::tasks::detail::TaskDetailPage);
     lazy_page!(NotificationsRoute, crate::notifications::page::NotificationsPage);
+    lazy_page!(ApprovalsRoute, Area::Approvals, crate::approvals::inbox::ApprovalsPage);
+    lazy_page!(ApprovalDetailRoute, Area::Approvals, crate::approvals::detail::ApprovalDetailPage);
     // The admin layout guards its pages.
     lazy_page!(OrgRoute, crate::admin::org::OrgPage);
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);

@@ -4,3 +4,8 @@
 //! who may see or decide what, which fields show) is the domain's (`domain::approvals`).
 
 pub mod api;
+pub mod badge;
+pub mod card;
+pub mod detail;
+pub mod inbox;
+pub mod words;

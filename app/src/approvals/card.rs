@@ -1,0 +1,168 @@
+//! One approval as a compact card: the document's key figures, who is asked at each step, the
+//! history, and the decision buttons when it is the viewer's turn (approve is one tap; reject asks
+//! for the reason first). Used by the inbox (opened in place) and by the approval's own page.
+//! Reloads itself when an approval event arrives, so a decision made elsewhere shows at once.
+
+use domain_types::approvals::{ApprovalDetail, DocumentView};
+use leptos::prelude::*;
+
+use crate::approvals::api::{get_approval, ApproveApproval, RejectApproval, WithdrawApproval};
+use crate::approvals::badge::approval_ticks;
+use crate::approvals::words::{action_text, doc_type_key, state_text};
+use crate::i18n::{t, tr, use_lang};
+use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::format::{format_money, format_utc};
+
+#[component]
+pub fn ApprovalCard(id: i64, #[prop(into)] decided: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let tick = approval_ticks();
+    let approve = ServerAction::<ApproveApproval>::new();
+    let reject = ServerAction::<RejectApproval>::new();
+    let withdraw = ServerAction::<WithdrawApproval>::new();
+    let detail = Resource::new(
+        move || (tick.get(), approve.version().get(), reject.version().get(), withdraw.version().get()),
+        move |_| get_approval(id),
+    );
+    // Tell the list once a decision went through (it reloads its folder).
+    Effect::new(move |_| {
+        let done = [approve.value().get().map(|r| r.is_ok()), reject.value().get().map(|r| r.is_ok()), withdraw.value().get().map(|r| r.is_ok())];
+        if done.contains(&Some(true)) {
+            decided.run(());
+        }
+    });
+    let errors = first_error(vec![error_of(approve.value()), error_of(reject.value()), error_of(withdraw.value())]);
+    view! {
+        <div class="approval-card" data-testid="approval-card" data-id=id>
+            <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                        Ok(d) => view! { <CardBody d approve reject withdraw/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionError error=errors/>
+        </div>
+    }
+}
+
+#[component]
+fn CardBody(
+    d: ApprovalDetail,
+    approve: ServerAction<ApproveApproval>,
+    reject: ServerAction<RejectApproval>,
+    withdraw: ServerAction<WithdrawApproval>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let a = d.approval;
+    let id = a.id;
+    let state = a.state.clone();
+    let my_turn = a.my_turn;
+    let can_withdraw = a.state == "pending" && !a.history.iter().any(|h| matches!(h.action.as_str(), "approve" | "reject" | "return"));
+    let asking_reason = RwSignal::new(false);
+    let comment = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let step = move || {
+        t(lang.get(), "appr.step").replace("{n}", &(a.step_index + 1).to_string()).replace("{m}", &a.step_count.to_string())
+    };
+    let version = move || t(lang.get(), "appr.version").replace("{n}", &a.flow_version.to_string());
+    let submitted = format!("{} · {}", a.submitter, format_utc(a.submitted_at));
+    view! {
+        <div class="approval-head">
+            <strong class="approval-title" data-testid="approval-title">{a.title.clone()}</strong>
+            <span class=format!("badge state-{}", a.state) data-testid="approval-state" data-state=a.state.clone()>
+                {
+                    let s = state.clone();
+                    move || state_text(lang.get(), &s)
+                }
+            </span>
+        </div>
+        <dl class="approval-facts">
+            <dt>{tr("appr.doc_type")}</dt><dd>{move || t(lang.get(), doc_type_key(a.doc_type))}</dd>
+            <dt>{tr("appr.submitter")}</dt><dd>{submitted}</dd>
+            <dt>{tr("appr.progress")}</dt><dd>{step}" · "{version}</dd>
+            {d.document.map(|doc| view! { <DocumentFacts doc/> })}
+        </dl>
+        <Show when=move || my_turn>
+            <div class="approval-decide" data-testid="approval-decide">
+                <input type="text" class="comment" placeholder=tr("appr.comment") bind:value=comment data-testid="approval-comment"/>
+                <div class="inline">
+                    <button
+                        class="primary"
+                        data-testid="approve"
+                        disabled=move || approve.pending().get()
+                        on:click=move |_| { approve.dispatch(ApproveApproval { id, comment: comment.get_untracked() }); }
+                    >
+                        {tr("appr.approve")}
+                    </button>
+                    <button class="danger" data-testid="reject" on:click=move |_| asking_reason.set(true)>{tr("appr.reject")}</button>
+                </div>
+                <Show when=move || asking_reason.get()>
+                    <textarea placeholder=tr("appr.reason") bind:value=reason data-testid="reject-reason"></textarea>
+                    <button
+                        class="danger"
+                        data-testid="confirm-reject"
+                        disabled=move || reject.pending().get()
+                        on:click=move |_| { reject.dispatch(RejectApproval { id, reason: reason.get_untracked() }); }
+                    >
+                        {tr("appr.confirm_reject")}
+                    </button>
+                </Show>
+            </div>
+        </Show>
+        <Show when=move || can_withdraw && !my_turn>
+            <button data-testid="withdraw" disabled=move || withdraw.pending().get() on:click=move |_| { withdraw.dispatch(WithdrawApproval { id }); }>
+                {tr("appr.withdraw")}
+            </button>
+        </Show>
+        <details class="approval-more" open=!my_turn>
+            <summary>{tr("appr.history")}</summary>
+            <table class="records compact" data-testid="approval-asked">
+                <thead><tr><th>{tr("appr.step_col")}</th><th>{tr("appr.asked")}</th><th>{tr("appr.state")}</th><th>{tr("appr.when")}</th><th>{tr("appr.comment_col")}</th></tr></thead>
+                <tbody>
+                    {a.asked.into_iter().map(|r| {
+                        let st = r.state.clone();
+                        view! {
+                            <tr data-testid="asked-row" data-state=r.state.clone()>
+                                <td>{r.step_index + 1}</td>
+                                <td>{r.approver}</td>
+                                <td>{move || state_text(lang.get(), &st)}</td>
+                                <td>{r.decided_at.map(format_utc).unwrap_or_default()}</td>
+                                <td>{r.comment.unwrap_or_default()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <ol class="approval-history" data-testid="approval-history">
+                {a.history.into_iter().map(|h| {
+                    let action = h.action.clone();
+                    let who = h.actor.clone().unwrap_or_else(|| "—".into());
+                    let target = h.target.clone().map(|t| format!(" → {t}")).unwrap_or_default();
+                    view! {
+                        <li data-action=h.action.clone()>
+                            <span class="when">{format_utc(h.at)}</span>" "
+                            <span class="who">{who}</span>" "
+                            <span class="what">{move || action_text(lang.get(), &action)}</span>{target}
+                            {(!h.comment.is_empty()).then(|| view! { <span class="comment">{format!("：{}", h.comment)}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </details>
+    }
+}
+
+/// The document's figures the viewer may read (the server left out the others).
+#[component]
+fn DocumentFacts(doc: DocumentView) -> impl IntoView {
+    let currency = doc.currency.clone().unwrap_or_else(|| "CNY".into());
+    view! {
+        {doc.amount_minor.map(|m| view! { <dt>{tr("appr.amount")}</dt><dd data-testid="approval-amount">{format_money(m, &currency)}</dd> })}
+        {doc.discount_bp.map(|bp| view! { <dt>{tr("appr.discount")}</dt><dd>{format!("{}.{:02}%", bp / 100, bp % 100)}</dd> })}
+        {doc.product_line.clone().map(|p| view! { <dt>{tr("appr.product_line")}</dt><dd>{p}</dd> })}
+        {doc.body.clone().filter(|b| !b.is_empty()).map(|b| view! { <dt>{tr("appr.body")}</dt><dd>{b}</dd> })}
+        {doc.reject_reason.clone().map(|r| view! { <dt>{tr("appr.reject_reason")}</dt><dd>{r}</dd> })}
+    }
+}
