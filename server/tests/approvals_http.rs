@@ -5,48 +5,15 @@
 //! lock, withdraw, delegate, comment, reject with a reason, the inbox folders) as the UI will
 //! drive it.
 
-use std::net::SocketAddr;
+mod common;
 
-use app::server::AppState;
-use domain::accounts::SessionConfig;
+use common::{cookie, start, TestServer};
 use domain::on_both_engines;
 use domain::testing::{user_id, TestDb};
 use reqwest::header::COOKIE;
-use reqwest::{redirect, Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::Row;
-
-struct TestServer {
-    base: String,
-    client: Client,
-    handle: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.handle.abort();
-    }
-}
-
-async fn start(t: &TestDb) -> TestServer {
-    domain::demo::seed(&t.db).await.expect("demo seed");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::new(t.db.clone(), SessionConfig::default(), false);
-    let router = server::build_router(state, server::leptos_options("target/site", addr), false);
-    let handle = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-    });
-    let client = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-    TestServer { base: format!("http://{addr}"), client, handle }
-}
-
-/// A session cookie for a demo user (made directly: hashing passwords would only slow the test;
-/// sign-in itself is covered in http.rs).
-async fn cookie(t: &TestDb, login: &str) -> String {
-    let token = domain::accounts::sessions::create(&t.db, user_id(&t.db, login).await, SessionConfig::default(), "127.0.0.1", "test").await.unwrap();
-    format!("crm_session={token}")
-}
 
 impl TestServer {
     /// A server function called as our own page calls it (form-encoded arguments).

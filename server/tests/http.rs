@@ -1,39 +1,13 @@
 //! The server over real HTTP: a server on a free port over a fresh, seeded database, for each
 //! engine.
 
-use std::net::SocketAddr;
+mod common;
 
-use app::server::AppState;
-use domain::accounts::SessionConfig;
+use common::{start, TestServer};
 use domain::on_both_engines;
 use domain::testing::TestDb;
 use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
-use reqwest::{redirect, Client, StatusCode};
-
-struct TestServer {
-    base: String,
-    client: Client,
-    handle: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.handle.abort();
-    }
-}
-
-async fn start(t: &TestDb) -> TestServer {
-    domain::demo::seed(&t.db).await.expect("demo seed");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::new(t.db.clone(), SessionConfig::default(), false);
-    let router = server::build_router(state, server::leptos_options("target/site", addr), false);
-    let handle = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-    });
-    let client = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-    TestServer { base: format!("http://{addr}"), client, handle }
-}
+use reqwest::StatusCode;
 
 impl TestServer {
     fn url(&self, path: &str) -> String {

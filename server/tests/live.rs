@@ -3,12 +3,12 @@
 //! order, ended sessions close their sockets; and with PostgreSQL an event written through one
 //! server process reaches a socket held by another.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use app::server::AppState;
-use domain::accounts::SessionConfig;
+use common::{cookie, serve};
 use domain::on_both_engines;
 use domain::testing::{actor as actor_of, first_customer_of as owned_by, user_id as id_of, Engine, TestDb};
 use futures_util::StreamExt;
@@ -18,27 +18,10 @@ use tokio_tungstenite::tungstenite::Message;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// The server over the demo data: its address and task.
 async fn start(t: &TestDb) -> (String, tokio::task::JoinHandle<()>) {
     domain::demo::seed(&t.db).await.expect("demo seed");
     serve(t).await
-}
-
-async fn serve(t: &TestDb) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::new(t.db.clone(), SessionConfig::default(), false);
-    let router = server::build_router(state, server::leptos_options("target/site", addr), false);
-    let handle = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-    });
-    (addr.to_string(), handle)
-}
-
-
-/// A session cookie for a demo user (made directly: hashing passwords would only slow the test).
-async fn cookie(t: &TestDb, login: &str) -> String {
-    let token = domain::accounts::sessions::create(&t.db, id_of(&t.db, login).await, SessionConfig::default(), "127.0.0.1", "test").await.unwrap();
-    format!("crm_session={token}")
 }
 
 async fn connect(addr: &str, cookie: &str, after: Option<i64>) -> Socket {
