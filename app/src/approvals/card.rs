@@ -59,7 +59,11 @@ fn CardBody(
     let id = a.id;
     let state = a.state.clone();
     let my_turn = a.my_turn;
-    let can_withdraw = a.state == "pending" && !a.history.iter().any(|h| matches!(h.action.as_str(), "approve" | "reject" | "return"));
+    // Only the submitter, and only before anyone decided (the server refuses anything else too).
+    let me = crate::layout::use_me().get_untracked().and_then(|r| r.ok()).map(|m| m.user_id);
+    let can_withdraw = me == Some(a.submitter_id)
+        && a.state == "pending"
+        && !a.history.iter().any(|h| matches!(h.action.as_str(), "approve" | "reject" | "return"));
     let asking_reason = RwSignal::new(false);
     let comment = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
@@ -111,7 +115,7 @@ fn CardBody(
                 </Show>
             </div>
         </Show>
-        <Show when=move || can_withdraw && !my_turn>
+        <Show when=move || can_withdraw>
             <button data-testid="withdraw" disabled=move || withdraw.pending().get() on:click=move |_| { withdraw.dispatch(WithdrawApproval { id }); }>
                 {tr("appr.withdraw")}
             </button>
