@@ -37,7 +37,7 @@ echo "== browser tests (headless Chromium, release build) =="
 e2e_status=${PIPESTATUS[0]}
 
 echo "== Rust tests: unit, domain on SQLite and PostgreSQL, server over HTTP =="
-cargo test --workspace -- --skip policy_agrees_with_the_reference_model 2>&1 | tee "$log_dir/cargo.log"
+cargo test --workspace --no-fail-fast -- --skip policy_agrees_with_the_reference_model 2>&1 | tee "$log_dir/cargo.log"
 cargo_status=${PIPESTATUS[0]}
 echo "== policy property test (SQL filter vs single-record check vs reference model) =="
 cargo test -p domain --test policy_model -- --nocapture 2>&1 | tee "$log_dir/policy.log"

@@ -32,13 +32,15 @@ pub fn ApprovalCard(id: i64, #[prop(into)] decided: Callback<()>) -> impl IntoVi
         }
     });
     let errors = first_error(vec![error_of(approve.value()), error_of(reject.value()), error_of(withdraw.value())]);
+    // What is typed outlives the card's reloads (a refused rejection, a live event meanwhile).
+    let typing = Typing { asking_reason: RwSignal::new(false), comment: RwSignal::new(String::new()), reason: RwSignal::new(String::new()) };
     view! {
         <div class="approval-card" data-testid="approval-card" data-id=id>
             <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                        Ok(d) => view! { <CardBody d approve reject withdraw/> }.into_any(),
+                        Ok(d) => view! { <CardBody d approve reject withdraw typing/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -47,12 +49,21 @@ pub fn ApprovalCard(id: i64, #[prop(into)] decided: Callback<()>) -> impl IntoVi
     }
 }
 
+/// The decision's inputs, kept by the card while its body reloads.
+#[derive(Clone, Copy)]
+struct Typing {
+    asking_reason: RwSignal<bool>,
+    comment: RwSignal<String>,
+    reason: RwSignal<String>,
+}
+
 #[component]
 fn CardBody(
     d: ApprovalDetail,
     approve: ServerAction<ApproveApproval>,
     reject: ServerAction<RejectApproval>,
     withdraw: ServerAction<WithdrawApproval>,
+    typing: Typing,
 ) -> impl IntoView {
     let lang = use_lang();
     let a = d.approval;
@@ -64,9 +75,7 @@ fn CardBody(
     let can_withdraw = me == Some(a.submitter_id)
         && a.state == "pending"
         && !a.history.iter().any(|h| matches!(h.action.as_str(), "approve" | "reject" | "return"));
-    let asking_reason = RwSignal::new(false);
-    let comment = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
+    let Typing { asking_reason, comment, reason } = typing;
     let step = move || {
         t(lang.get(), "appr.step").replace("{n}", &(a.step_index + 1).to_string()).replace("{m}", &a.step_count.to_string())
     };
