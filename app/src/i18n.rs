@@ -585,6 +585,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("notfound.home", "返回工作台", "Back to the dashboard"),
     ("forbidden.title", "无权访问", "No access"),
     ("error.title", "出错了", "Something went wrong"),
+    ("admin.flows", "审批流程", "Approval flows"),
     ("appr.waiting", "待我审批", "Waiting for me"),
     ("appr.submitted", "我提交的", "Submitted by me"),
     ("appr.decided", "我已审批", "Decided by me"),
@@ -643,9 +644,18 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("appr.act.skip", "跳过（本步无需审批）", "skipped (no approver needed)"),
 ];
 
+/// A table of texts: key, Chinese, English.
+pub type Texts = [(&'static str, &'static str, &'static str)];
+
 /// The text for `key` in `lang`; the key itself when it is missing (visible, never a panic).
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    match TEXTS.iter().find(|(k, _, _)| *k == key) {
+    t_in(TEXTS, lang, key)
+}
+
+/// The text for `key` in a feature's own table. A lazily loaded page keeps its texts there so
+/// they travel in its chunk, not in the first download.
+pub fn t_in(table: &'static Texts, lang: Lang, key: &'static str) -> &'static str {
+    match table.iter().find(|(k, _, _)| *k == key) {
         Some((_, zh, en)) => match lang {
             Lang::Zh => zh,
             Lang::En => en,
@@ -660,6 +670,22 @@ pub struct I18n(pub RwSignal<Lang>);
 
 pub fn use_lang() -> RwSignal<Lang> {
     expect_context::<I18n>().0
+}
+
+/// A reactive text from a feature's own table: `{tr_in(WORDS, "flow.save")}`.
+pub fn tr_in(table: &'static Texts, key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    let lang = use_lang();
+    move || t_in(table, lang.get(), key)
+}
+
+/// Checks a feature's table the way the main one is checked: unique keys, both languages.
+#[cfg(test)]
+pub fn assert_complete(table: &Texts) {
+    let mut keys = std::collections::HashSet::new();
+    for (k, zh, en) in table {
+        assert!(keys.insert(*k), "duplicate key {k}");
+        assert!(!zh.is_empty() && !en.is_empty(), "{k} is missing a language");
+    }
 }
 
 /// A reactive translated text for views: `{tr("nav.customers")}`.

@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsAdminRoute>::new()}/>
                         <Route path=path!("explain") view={Lazy::<lazy_pages::ExplainRoute>::new()}/>
                         <Route path=path!("audit") view={Lazy::<lazy_pages::AuditRoute>::new()}/>
+                        <Route path=path!("approval-flows") view={Lazy::<lazy_pages::FlowDesignerRoute>::new()}/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -131,4 +132,5 @@ mod lazy_pages {
     lazy_page!(PoolsAdminRoute, crate::admin::pools::PoolsAdminPage);
     lazy_page!(ExplainRoute, crate::admin::explain::ExplainPage);
     lazy_page!(AuditRoute, crate::admin::audit::AuditPage);
+    lazy_page!(FlowDesignerRoute, crate::approvals::designer::FlowDesignerPage);
 }

@@ -27,6 +27,7 @@ const PAGES = [
   ['/admin/pools', '[data-testid=admin-pools]'],
   ['/admin/explain', '[data-testid=explain-user]'],
   ['/admin/audit', '[data-testid=audit-entity]'],
+  ['/admin/approval-flows', '[data-testid=flow-versions]'],
 ];
 
 /** A task, so that a task page exists: assigned through the tasks form. */

@@ -251,6 +251,13 @@ on_both_engines!(only_administrators_save_and_publish_flows, |t| {
     assert_eq!(versions[0]["version"], 1);
     assert_eq!(versions[0]["status"], "published");
     let definition = versions[0]["definition"].clone();
+    // The designer's pickers list every user and unit: administrators only.
+    let (status, body) = s.form(&manager, "approvals/flows/choices", &[]).await;
+    assert_eq!((status, body), (StatusCode::FORBIDDEN, json!("Forbidden")));
+    let (status, pickers) = s.form(&admin, "approvals/flows/choices", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{pickers}");
+    assert!(pickers["roles"].as_array().unwrap().iter().any(|r| r[0] == "finance"), "{pickers}");
+    assert!(pickers["users"].as_array().unwrap().len() >= 10, "{pickers}");
 
     let save = json!({"doc_type": "contract", "name": "合同审批（第二版）", "definition": definition.clone()});
     let (status, body) = s.json(&manager, "approvals/flows/save", save.clone()).await;

@@ -31,6 +31,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <A href="/admin/pools" attr:data-testid="tab-pools">{tr("pool.title")}</A>
                 <A href="/admin/explain" attr:data-testid="tab-explain">{tr("admin.explain")}</A>
                 <A href="/admin/audit" attr:data-testid="tab-audit">{tr("admin.audit")}</A>
+                <A href="/admin/approval-flows" attr:data-testid="tab-flows">{tr("admin.flows")}</A>
             </nav>
             <Outlet/>
         </section>

@@ -189,3 +189,31 @@ pub async fn publish_approval_flow(flow_id: i64) -> Result<PublishReport, AppErr
     let (st, actor) = actor().await?;
     domain::approvals::flows::publish(&st.db, &actor, flow_id).await.map_err(domain_err)
 }
+
+/// Units, active users and keyed roles for the flow designer's pickers: `(id, label)` for units
+/// and users, `(key, name, English name)` for roles (flows name roles by key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowPickers {
+    pub units: Vec<(i64, String)>,
+    pub users: Vec<(i64, String)>,
+    pub roles: Vec<(String, String, String)>,
+}
+
+/// What the flow designer offers to pick from (administrators).
+#[server(endpoint = "approvals/flows/choices")]
+pub async fn flow_choices() -> Result<FlowPickers, AppError> {
+    use crate::error::fail;
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    if !actor.is_admin() {
+        return Err(fail(AppError::Forbidden));
+    }
+    let tree = domain::org::list_tree(&st.db).await.map_err(domain_err)?;
+    let users = domain::accounts::admin::list_users(&st.db, &actor).await.map_err(domain_err)?;
+    let roles = domain::roles::list_roles(&st.db, &actor).await.map_err(domain_err)?;
+    Ok(FlowPickers {
+        units: tree.into_iter().filter(|u| u.active).map(|u| (u.id, format!("{}{}", "　".repeat(u.depth as usize), u.name))).collect(),
+        users: users.into_iter().filter(|u| u.active).map(|u| (u.id, format!("{} ({})", u.display_name, u.login))).collect(),
+        roles: roles.into_iter().filter_map(|r| r.key.map(|k| (k, r.name, r.name_en))).collect(),
+    })
+}

@@ -6,41 +6,95 @@
 use domain_types::approvals::{ApprovalDetail, DocumentView};
 use leptos::prelude::*;
 
-use crate::approvals::api::{get_approval, ApproveApproval, RejectApproval, WithdrawApproval};
+use crate::approvals::api::{get_approval, ApproveApproval, CommentApproval, DelegateApproval, RejectApproval, ReturnApproval, WithdrawApproval};
+use crate::discussion::comments::mention_people;
 use crate::approvals::badge::approval_ticks;
 use crate::approvals::words::{action_text, doc_type_key, state_text};
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::{t, t_in, tr, tr_in, use_lang, Texts};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::format::{format_money, format_utc};
+use crate::ui::loading::loaded;
+use crate::error::AppError;
+
+/// The less common actions' texts travel with the approvals pages, not in the first download.
+const WORDS: &Texts = &[
+    ("more", "更多操作", "More actions"),
+    ("comment", "发表评论", "Comment"),
+    ("return", "退回到", "Return to"),
+    ("return_go", "退回", "Return"),
+    ("step_n", "第 {n} 步", "step {n}"),
+    ("delegate", "转交给", "Delegate to"),
+    ("delegate_go", "转交", "Delegate"),
+    ("search_people", "输入姓名查找", "Type a name"),
+];
+
+fn w(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    tr_in(WORDS, key)
+}
+
+/// The card's server actions: a finished one reloads the card.
+#[derive(Clone, Copy)]
+struct Actions {
+    approve: ServerAction<ApproveApproval>,
+    reject: ServerAction<RejectApproval>,
+    withdraw: ServerAction<WithdrawApproval>,
+    send_back: ServerAction<ReturnApproval>,
+    delegate: ServerAction<DelegateApproval>,
+    comment: ServerAction<CommentApproval>,
+}
 
 #[component]
 pub fn ApprovalCard(id: i64, #[prop(into)] decided: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let tick = approval_ticks();
-    let approve = ServerAction::<ApproveApproval>::new();
-    let reject = ServerAction::<RejectApproval>::new();
-    let withdraw = ServerAction::<WithdrawApproval>::new();
+    let acts = Actions {
+        approve: ServerAction::new(),
+        reject: ServerAction::new(),
+        withdraw: ServerAction::new(),
+        send_back: ServerAction::new(),
+        delegate: ServerAction::new(),
+        comment: ServerAction::new(),
+    };
+    let Actions { approve, reject, withdraw, send_back, delegate, comment } = acts;
     let detail = Resource::new(
-        move || (tick.get(), approve.version().get(), reject.version().get(), withdraw.version().get()),
+        move || {
+            let versions = [approve.version().get(), reject.version().get(), withdraw.version().get(), send_back.version().get(), delegate.version().get(), comment.version().get()];
+            (tick.get(), versions)
+        },
         move |_| get_approval(id),
     );
-    // Tell the list once a decision went through (it reloads its folder).
+    // Tell the list once a decision went through (it reloads its folder); a comment is no decision.
     Effect::new(move |_| {
-        let done = [approve.value().get().map(|r| r.is_ok()), reject.value().get().map(|r| r.is_ok()), withdraw.value().get().map(|r| r.is_ok())];
+        let ok = |r: Option<Result<(), AppError>>| r.map(|r| r.is_ok());
+        let done = [ok(approve.value().get()), ok(reject.value().get()), ok(withdraw.value().get()), ok(send_back.value().get()), ok(delegate.value().get())];
         if done.contains(&Some(true)) {
             decided.run(());
         }
     });
-    let errors = first_error(vec![error_of(approve.value()), error_of(reject.value()), error_of(withdraw.value())]);
+    let errors = first_error(vec![
+        error_of(approve.value()),
+        error_of(reject.value()),
+        error_of(withdraw.value()),
+        error_of(send_back.value()),
+        error_of(delegate.value()),
+        error_of(comment.value()),
+    ]);
     // What is typed outlives the card's reloads (a refused rejection, a live event meanwhile).
     let typing = Typing { asking_reason: RwSignal::new(false), comment: RwSignal::new(String::new()), reason: RwSignal::new(String::new()) };
+    // A comment that went through leaves the box empty for the next one.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = comment.value().get() {
+            typing.comment.set(String::new());
+        }
+    });
     view! {
         <div class="approval-card" data-testid="approval-card" data-id=id>
             <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match detail.await {
-                        Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                        Ok(d) => view! { <CardBody d approve reject withdraw typing/> }.into_any(),
+                    match loaded(detail).await {
+                        None => ().into_any(),
+                        Some(Err(e)) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                        Some(Ok(d)) => view! { <CardBody d acts typing/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -60,11 +114,10 @@ struct Typing {
 #[component]
 fn CardBody(
     d: ApprovalDetail,
-    approve: ServerAction<ApproveApproval>,
-    reject: ServerAction<RejectApproval>,
-    withdraw: ServerAction<WithdrawApproval>,
+    acts: Actions,
     typing: Typing,
 ) -> impl IntoView {
+    let Actions { approve, reject, withdraw, comment: add_comment, .. } = acts;
     let lang = use_lang();
     let a = d.approval;
     let id = a.id;
@@ -72,6 +125,9 @@ fn CardBody(
     let my_turn = a.my_turn;
     // Only the submitter, and only before anyone decided (the server refuses anything else too).
     let me = crate::layout::use_me().get_untracked().and_then(|r| r.ok()).map(|m| m.user_id);
+    // Those it concerns may comment: the submitter and anyone asked (the server checks the same).
+    let may_comment = a.state == "pending" && (me == Some(a.submitter_id) || a.asked.iter().any(|r| Some(r.approver_id) == me));
+    let step_index = a.step_index;
     let can_withdraw = me == Some(a.submitter_id)
         && a.state == "pending"
         && !a.history.iter().any(|h| matches!(h.action.as_str(), "approve" | "reject" | "return"));
@@ -122,6 +178,22 @@ fn CardBody(
                         {tr("appr.confirm_reject")}
                     </button>
                 </Show>
+                <MoreActions id step_index acts comment/>
+            </div>
+        </Show>
+        <Show when=move || may_comment>
+            <div class="inline">
+                // An approver types in the decision's box above; others get their own.
+                {(!my_turn).then(|| view! {
+                    <input type="text" class="comment" placeholder=tr("appr.comment") bind:value=comment data-testid="approval-comment"/>
+                })}
+                <button
+                    data-testid="approval-comment-send"
+                    disabled=move || add_comment.pending().get()
+                    on:click=move |_| { add_comment.dispatch(CommentApproval { id, text: comment.get_untracked() }); }
+                >
+                    {w("comment")}
+                </button>
             </div>
         </Show>
         <Show when=move || can_withdraw>
@@ -163,6 +235,66 @@ fn CardBody(
                     }
                 }).collect_view()}
             </ol>
+        </details>
+    }
+}
+
+/// Returning to an earlier step and delegating, folded away: most decisions are approve or reject.
+#[component]
+fn MoreActions(id: i64, step_index: i64, acts: Actions, comment: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    let Actions { send_back, delegate, .. } = acts;
+    let to_step = RwSignal::new(0i64);
+    let query = RwSignal::new(String::new());
+    let picked = RwSignal::new(None::<(i64, String)>);
+    let people = Resource::new(move || query.get(), |q| async move {
+        if q.trim().is_empty() { Ok(vec![]) } else { mention_people(q).await }
+    });
+    view! {
+        <details class="approval-more-actions" data-testid="approval-more-actions">
+            <summary>{w("more")}</summary>
+            {(step_index > 0).then(|| view! {
+                <div class="inline">
+                    <label>{w("return")}" "
+                        <select data-testid="return-step" on:change=move |ev| to_step.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            {(0..step_index).map(|s| view! {
+                                <option value=s>{move || t_in(WORDS, lang.get(), "step_n").replace("{n}", &(s + 1).to_string())}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button data-testid="return" disabled=move || send_back.pending().get()
+                        on:click=move |_| { send_back.dispatch(ReturnApproval { id, to_step: to_step.get_untracked(), comment: comment.get_untracked() }); }>
+                        {w("return_go")}
+                    </button>
+                </div>
+            })}
+            <div class="inline">
+                <label>{w("delegate")}" "
+                    <input type="text" placeholder=w("search_people") data-testid="delegate-search"
+                        prop:value=move || picked.get().map(|p| p.1).unwrap_or_else(|| query.get())
+                        on:input=move |ev| { picked.set(None); query.set(event_target_value(&ev)) }/>
+                </label>
+                <button data-testid="delegate" disabled=move || picked.get().is_none() || delegate.pending().get()
+                    on:click=move |_| { if let Some((to_user, _)) = picked.get_untracked() { delegate.dispatch(DelegateApproval { id, to_user, comment: comment.get_untracked() }); } }>
+                    {w("delegate_go")}
+                </button>
+            </div>
+            <Show when=move || picked.get().is_none()>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let found = loaded(people).await.and_then(|r| r.ok()).unwrap_or_default();
+                        view! {
+                            <ul class="mention-candidates" data-testid="delegate-candidates">
+                                {found.into_iter().map(|(uid, name, login)| {
+                                    let label = format!("{name} ({login})");
+                                    let chosen = label.clone();
+                                    view! { <li><button class="link" on:click=move |_| picked.set(Some((uid, chosen.clone())))>{label}</button></li> }
+                                }).collect_view()}
+                            </ul>
+                        }
+                    })}
+                </Transition>
+            </Show>
         </details>
     }
 }

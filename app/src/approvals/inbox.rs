@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use crate::approvals::api::{approval_inbox, InboxFilter};
 use crate::approvals::badge::approval_ticks;
 use crate::approvals::card::ApprovalCard;
+use crate::approvals::request::NewRequest;
 use crate::approvals::words::{doc_type_key, state_text};
 use crate::i18n::{t, tr, use_lang};
 use crate::ui::format::format_utc;
+use crate::ui::loading::loaded;
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
@@ -35,6 +37,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     view! {
         <section class="approvals-page">
             <h1>{tr("nav.approvals")}</h1>
+            <NewRequest sent=move |_| { open.set(None); folder.set(Folder::Submitted); decided.update(|n| *n += 1) }/>
             <nav class="tabs" data-testid="approval-tabs">
                 {[(Folder::Waiting, "waiting", "appr.waiting"), (Folder::Submitted, "submitted", "appr.submitted"), (Folder::Decided, "decided", "appr.decided")]
                     .into_iter()
@@ -55,10 +58,11 @@ pub fn ApprovalsPage() -> impl IntoView {
             </div>
             <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match page.await {
-                        Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                        Ok(p) if p.rows.is_empty() => view! { <p class="empty" data-testid="approvals-empty">{tr("appr.none")}</p> }.into_any(),
-                        Ok(p) => {
+                    match loaded(page).await {
+                        None => ().into_any(),
+                        Some(Err(e)) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                        Some(Ok(p)) if p.rows.is_empty() => view! { <p class="empty" data-testid="approvals-empty">{tr("appr.none")}</p> }.into_any(),
+                        Some(Ok(p)) => {
                             let next = p.next_key;
                             view! {
                                 <ul class="approval-list" data-testid="approval-list">

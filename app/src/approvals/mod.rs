@@ -6,6 +6,8 @@
 pub mod api;
 pub mod badge;
 pub mod card;
+pub mod designer;
 pub mod detail;
 pub mod inbox;
+pub mod request;
 pub mod words;

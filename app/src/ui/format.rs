@@ -43,9 +43,44 @@ pub fn format_money(minor: i64, currency: &str) -> String {
     }
 }
 
+/// A typed amount ("5000", "5,000.5", "¥5000.50") in minor units; None unless it is a
+/// non-negative number with at most two decimals. Percentages parse the same way into basis points.
+pub fn parse_minor(text: &str) -> Option<i64> {
+    let t: String = text.trim().trim_start_matches('¥').chars().filter(|c| *c != ',').collect();
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2 {
+        return None;
+    }
+    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
+    whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents)
+}
+
+/// Minor units as an input shows them: "5000", or "5000.50" when there are cents.
+pub fn minor_text(minor: i64) -> String {
+    if minor % 100 == 0 {
+        (minor / 100).to_string()
+    } else {
+        format!("{}.{:02}", minor / 100, minor % 100)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_utc;
+    use super::{format_utc, minor_text, parse_minor};
+
+    #[test]
+    fn typed_amounts_parse_to_minor_units_and_back() {
+        assert_eq!(parse_minor("5000"), Some(500_000));
+        assert_eq!(parse_minor(" ¥5,000.5 "), Some(500_050));
+        assert_eq!(parse_minor("0.07"), Some(7));
+        for bad in ["", "abc", "5.123", "-3", "1e5", ".5", "5..0", "3 200", "99999999999999999999"] {
+            assert_eq!(parse_minor(bad), None, "{bad:?}");
+        }
+        for m in [0, 7, 500_000, 500_050, 123_456_789] {
+            assert_eq!(parse_minor(&minor_text(m)), Some(m));
+        }
+    }
 
     #[test]
     fn utc_times_are_formatted() {

@@ -1,6 +1,6 @@
 //! The UI kit: small pieces every part of the UI may use, which import no page and no feature
 //! module (only Leptos, the translations and the error type). Formatting of times and money, the
-//! line that shows a failed action, drafts that survive live reloads, list constants, the text
+//! line that shows a failed action, drafts that survive live reloads, list constants, awaiting resources that may be gone, the text
 //! keys of record fields, and files in the browser.
 
 pub mod action_error;
@@ -9,3 +9,4 @@ pub mod fields;
 pub mod files;
 pub mod format;
 pub mod list;
+pub mod loading;
