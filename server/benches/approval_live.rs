@@ -51,7 +51,8 @@ async fn start_server(t: &TestDb) -> Server {
         .arg("serve")
         .env("DATABASE_URL", &t.url)
         .env("CRM_LISTEN", &addr)
-        .env("CRM_LOG", "warn")
+        // The bench serves no browser bundle: its missing compressed copies are no news.
+        .env("CRM_LOG", "warn,server::assets=error")
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -209,14 +210,10 @@ async fn run(engine: Engine, samples: usize) {
     }
     reader.abort();
     println!("{engine:?}: {} submits timed ({WARM_UP} warm-up untimed), {lost} not delivered within {GIVE_UP:?}", timed.len());
-    let rows: [(&str, fn(&Sample) -> f64); 3] = [
-        ("submit transaction", |s| s.submit),
-        ("submit -> approver's websocket event", |s| s.socket),
-        ("submit -> approver's count includes it", |s| s.inbox),
-    ];
-    for (label, pick) in rows {
-        println!("  {label:<40} {}", summary(timed.iter().map(pick).collect()));
-    }
+    let column = |pick: fn(&Sample) -> f64| summary(timed.iter().map(pick).collect());
+    println!("  {:<40} {}", "submit transaction", column(|s| s.submit));
+    println!("  {:<40} {}", "submit -> approver's websocket event", column(|s| s.socket));
+    println!("  {:<40} {}", "submit -> approver's count includes it", column(|s| s.inbox));
 }
 
 fn main() {
