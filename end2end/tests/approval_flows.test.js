@@ -86,23 +86,22 @@ test('a bad amount in a request is refused with a message and what was typed sta
   await rep.ctx.close();
 });
 
-test('an approver delegates to a colleague, who then sees it waiting', async () => {
+test('an approver delegates to a colleague found by name, who then sees it waiting', async () => {
   const manager = await openAs(env, 'bj.manager', '/approvals');
   const row = manager.page.locator('[data-testid=approval-row]', { hasText: '设备报价' });
   await row.waitFor();
   await row.locator('.approval-summary').click();
   const card = row.locator('[data-testid=approval-card]');
   await card.locator('[data-testid=approval-more-actions] summary').click();
-  await card.locator('[data-testid=delegate-search]').fill('王');
+  await card.locator('[data-testid=delegate-search]').fill('王志远');
   const candidate = card.locator('[data-testid=delegate-candidates] button').first();
   await candidate.waitFor();
-  const picked = await candidate.innerText();
-  const login = /\(([^)]+)\)/.exec(picked)[1];
+  assert.match(await candidate.innerText(), /王志远/);
   await candidate.click();
   await card.locator('[data-testid=delegate]').click();
   await row.waitFor({ state: 'detached' });
 
-  const colleague = await openAs(env, login, '/approvals');
+  const colleague = await openAs(env, 'ceo', '/approvals');
   await colleague.page.locator('[data-testid=approval-row]', { hasText: '设备报价' }).waitFor();
   assert.deepEqual(manager.errors, []);
   assert.deepEqual(colleague.errors, []);

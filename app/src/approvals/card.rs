@@ -10,7 +10,8 @@ use crate::approvals::api::{get_approval, ApproveApproval, CommentApproval, Dele
 use crate::discussion::comments::mention_people;
 use crate::approvals::badge::approval_ticks;
 use crate::approvals::words::{action_text, doc_type_key, state_text};
-use crate::i18n::{t, t_in, tr, tr_in, use_lang, Texts};
+use crate::approvals::words::{t, tr};
+use crate::i18n::{t_in, tr_in, use_lang, Texts};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::format::{format_money, format_utc};
 use crate::ui::loading::loaded;
@@ -285,8 +286,8 @@ fn MoreActions(id: i64, step_index: i64, acts: Actions, comment: RwSignal<String
                         let found = loaded(people).await.and_then(|r| r.ok()).unwrap_or_default();
                         view! {
                             <ul class="mention-candidates" data-testid="delegate-candidates">
-                                {found.into_iter().map(|(uid, name, login)| {
-                                    let label = format!("{name} ({login})");
+                                {found.into_iter().map(|(uid, name, unit)| {
+                                    let label = format!("{name} · {unit}");
                                     let chosen = label.clone();
                                     view! { <li><button class="link" on:click=move |_| picked.set(Some((uid, chosen.clone())))>{label}</button></li> }
                                 }).collect_view()}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::approvals::card::ApprovalCard;
-use crate::i18n::tr;
+use crate::approvals::words::tr;
 
 #[component]
 pub fn ApprovalDetailPage() -> impl IntoView {

@@ -10,7 +10,8 @@ use crate::approvals::badge::approval_ticks;
 use crate::approvals::card::ApprovalCard;
 use crate::approvals::request::NewRequest;
 use crate::approvals::words::{doc_type_key, state_text};
-use crate::i18n::{t, tr, use_lang};
+use crate::approvals::words::{t, tr};
+use crate::i18n::use_lang;
 use crate::ui::format::format_utc;
 use crate::ui::loading::loaded;
 

@@ -3,7 +3,84 @@
 
 use domain_types::approvals::DocType;
 
-use crate::i18n::{t, Lang};
+use leptos::prelude::*;
+
+use crate::i18n::{t_in, use_lang, Lang, Texts};
+
+/// The approvals pages' texts: they travel in those pages' chunks, not in the first download.
+pub const TEXTS: &Texts = &[
+    ("appr.waiting", "待我审批", "Waiting for me"),
+    ("appr.submitted", "我提交的", "Submitted by me"),
+    ("appr.decided", "我已审批", "Decided by me"),
+    ("appr.all_types", "全部类型", "All types"),
+    ("appr.type.customer_transfer", "客户转移", "Customer transfer"),
+    ("appr.type.expense_request", "折扣/费用申请", "Discount / expense request"),
+    ("appr.type.contract", "合同", "Contract"),
+    ("appr.type.quote", "报价", "Quote"),
+    ("appr.from", "提交日期从", "Submitted from"),
+    ("appr.until", "至", "until"),
+    ("appr.none", "这里没有审批。", "Nothing here."),
+    ("appr.more", "加载更多", "Load more"),
+    ("appr.open", "打开", "Open"),
+    ("appr.back", "← 返回审批列表", "← Back to approvals"),
+    ("appr.approve", "同意", "Approve"),
+    ("appr.reject", "驳回", "Reject"),
+    ("appr.reason", "驳回理由（必填）", "Reason for rejecting (required)"),
+    ("appr.confirm_reject", "确认驳回", "Reject with this reason"),
+    ("appr.comment", "审批意见（可选）", "Comment (optional)"),
+    ("appr.withdraw", "撤回", "Withdraw"),
+    ("appr.doc_type", "单据类型", "Document"),
+    ("appr.submitter", "提交人", "Submitted by"),
+    ("appr.progress", "进度", "Progress"),
+    ("appr.step", "第 {n}/{m} 步", "step {n} of {m}"),
+    ("appr.version", "流程版本 {n}", "flow version {n}"),
+    ("appr.due", "期限", "due"),
+    ("appr.history", "审批记录", "History"),
+    ("appr.step_col", "步骤", "Step"),
+    ("appr.asked", "审批人", "Asked"),
+    ("appr.state", "状态", "State"),
+    ("appr.when", "时间", "When"),
+    ("appr.comment_col", "意见", "Comment"),
+    ("appr.amount", "金额", "Amount"),
+    ("appr.discount", "折扣", "Discount"),
+    ("appr.product_line", "产品线", "Product line"),
+    ("appr.body", "说明", "Details"),
+    ("appr.reject_reason", "驳回理由", "Reason for rejection"),
+    ("appr.state.pending", "审批中", "pending"),
+    ("appr.state.approved", "已通过", "approved"),
+    ("appr.state.rejected", "已驳回", "rejected"),
+    ("appr.state.withdrawn", "已撤回", "withdrawn"),
+    ("appr.state.returned", "已退回", "returned"),
+    ("appr.state.delegated", "已转交", "delegated"),
+    ("appr.state.closed", "无需处理", "closed"),
+    ("appr.state.escalated", "已超时转交", "escalated"),
+    ("appr.state.draft", "草稿", "draft"),
+    ("appr.act.submit", "提交", "submitted"),
+    ("appr.act.approve", "同意", "approved"),
+    ("appr.act.reject", "驳回", "rejected"),
+    ("appr.act.return", "退回", "returned it"),
+    ("appr.act.withdraw", "撤回", "withdrew it"),
+    ("appr.act.delegate", "转交", "delegated"),
+    ("appr.act.comment", "评论", "commented"),
+    ("appr.act.escalate", "超时升级", "escalated"),
+    ("appr.act.remind", "超时提醒", "reminded"),
+    ("appr.act.skip", "跳过（本步无需审批）", "skipped (no approver needed)"),
+];
+
+/// An approvals text, or a shared one (loading, field names) from the main table.
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    if TEXTS.iter().any(|(k, _, _)| *k == key) {
+        t_in(TEXTS, lang, key)
+    } else {
+        crate::i18n::t(lang, key)
+    }
+}
+
+/// A reactive text for views, as `crate::i18n::tr` but with the approvals' table first.
+pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    let lang = use_lang();
+    move || t(lang.get(), key)
+}
 
 pub fn doc_type_key(doc_type: DocType) -> &'static str {
     match doc_type {
@@ -68,5 +145,21 @@ mod tests {
         }
         assert_eq!(state_text(Lang::Zh, "approved"), "已通过");
         assert_eq!(state_text(Lang::En, "something_new"), "something_new");
+    }
+}
+
+#[cfg(test)]
+mod texts {
+    use super::*;
+
+    #[test]
+    fn approvals_texts_are_complete_and_shared_ones_still_found() {
+        crate::i18n::assert_complete(TEXTS);
+        assert_eq!(t(Lang::En, "appr.approve"), "Approve");
+        assert_eq!(t(Lang::Zh, "appr.approve"), "同意");
+        assert_eq!(t(Lang::En, "shell.loading"), crate::i18n::t(Lang::En, "shell.loading"));
+        for d in DocType::ALL {
+            assert_ne!(t(Lang::En, doc_type_key(*d)), doc_type_key(*d));
+        }
     }
 }
