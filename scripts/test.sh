@@ -27,8 +27,10 @@ export CRM_BIN="$target_dir/release/crm"
 set +e
 echo "== bundle size (first load and per chunk, brotli) =="
 # The goal is 300 kB for the first load and 150 kB per chunk (scripts/bundle-size.sh's
-# defaults); until the bundle gets there, CI guards against growth beyond today's figures.
-CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-640000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-330000}" \
+# defaults); until the bundle gets there, CI guards against growth beyond today's figures
+# (650 kB since the flow designer and request pages: every new split point adds loader entries
+# and scatters shared code into more small chunks that the customer list fetches too).
+CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-650000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-330000}" \
   scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
 size_status=${PIPESTATUS[0]}
 
