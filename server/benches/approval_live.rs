@@ -15,6 +15,8 @@
 //! `cargo bench -p server --bench approval_live` (CRM_BENCH_SAMPLES, default 200, and
 //! CRM_BENCH_ENGINES = "sqlite,postgres" adjust it).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use domain::accounts::SessionConfig;
@@ -34,10 +36,6 @@ const WARM_UP: usize = 5;
 /// A delivery later than this counts as lost.
 const GIVE_UP: Duration = Duration::from_secs(5);
 
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 /// The `crm` server process over the test database, and where it listens.
 struct Server {
     addr: String,
@@ -45,21 +43,7 @@ struct Server {
 }
 
 async fn start_server(t: &TestDb) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let addr = format!("127.0.0.1:{port}");
-    let process = tokio::process::Command::new(env!("CARGO_BIN_EXE_crm"))
-        .arg("serve")
-        .env("DATABASE_URL", &t.url)
-        .env("CRM_LISTEN", &addr)
-        // The bench serves no browser bundle: its missing compressed copies are no news.
-        .env("CRM_LOG", "warn,server::assets=error")
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let client = reqwest::Client::new();
-    while client.get(format!("http://{addr}/healthz")).send().await.is_err() {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (addr, process) = common::spawn_server(t).await;
     Server { addr, _process: process }
 }
 
@@ -217,14 +201,9 @@ async fn run(engine: Engine, samples: usize) {
 }
 
 fn main() {
-    let samples = env_num("CRM_BENCH_SAMPLES", 200);
-    let engines = std::env::var("CRM_BENCH_ENGINES").unwrap_or_else(|_| "sqlite,postgres".into());
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    for engine in engines.split(',') {
-        let engine = match engine.trim() {
-            "postgres" => Engine::Postgres,
-            _ => Engine::Sqlite,
-        };
+    let samples = common::env_num("CRM_BENCH_SAMPLES", 200);
+    let rt = common::runtime();
+    for engine in common::engines() {
         rt.block_on(run(engine, samples));
     }
 }

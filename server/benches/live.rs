@@ -6,6 +6,8 @@
 //! `cargo bench -p server --bench live` (CRM_BENCH_SOCKETS, CRM_BENCH_EVENTS, CRM_BENCH_ENGINES
 //! = "sqlite,postgres" adjust it).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -17,10 +19,6 @@ use sqlx::Row;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -39,21 +37,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn run(engine: Engine, sockets: usize, events: usize) {
     let t = TestDb::new(engine).await;
     domain::demo::seed(&t.db).await.unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_crm"))
-        .arg("serve")
-        .env("DATABASE_URL", &t.url)
-        .env("CRM_LISTEN", &addr)
-        .env("CRM_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let (addr, mut child) = common::spawn_server(&t).await;
     let pid = child.id().unwrap();
-    let client = reqwest::Client::new();
-    while client.get(format!("http://{addr}/healthz")).send().await.is_err() {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     // One warm-up socket so the hub and its pools are up before the baseline.
     let users: Vec<(i64, String)> = sqlx::query("SELECT id, login FROM users ORDER BY id")
         .fetch_all(t.db.pool())
@@ -149,15 +134,10 @@ async fn run(engine: Engine, sockets: usize, events: usize) {
 }
 
 fn main() {
-    let sockets = env_num("CRM_BENCH_SOCKETS", 1000);
-    let events = env_num("CRM_BENCH_EVENTS", 200);
-    let engines = std::env::var("CRM_BENCH_ENGINES").unwrap_or_else(|_| "sqlite,postgres".into());
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    for engine in engines.split(',') {
-        let engine = match engine.trim() {
-            "postgres" => Engine::Postgres,
-            _ => Engine::Sqlite,
-        };
+    let sockets = common::env_num("CRM_BENCH_SOCKETS", 1000);
+    let events = common::env_num("CRM_BENCH_EVENTS", 200);
+    let rt = common::runtime();
+    for engine in common::engines() {
         rt.block_on(run(engine, sockets, events));
     }
 }

@@ -202,18 +202,15 @@ pub struct FlowPickers {
 /// What the flow designer offers to pick from (administrators).
 #[server(endpoint = "approvals/flows/choices")]
 pub async fn flow_choices() -> Result<FlowPickers, AppError> {
-    use crate::error::fail;
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    if !actor.is_admin() {
-        return Err(fail(AppError::Forbidden));
-    }
-    let tree = domain::org::list_tree(&st.db).await.map_err(domain_err)?;
-    let users = domain::accounts::admin::list_users(&st.db, &actor).await.map_err(domain_err)?;
+    // Units and users as the administration pages pick them (refused to non-administrators);
+    // roles by key, as flows name them.
+    let (units, users) = crate::admin::choices::units_and_users(&st, &actor).await?;
     let roles = domain::roles::list_roles(&st.db, &actor).await.map_err(domain_err)?;
     Ok(FlowPickers {
-        units: tree.into_iter().filter(|u| u.active).map(|u| (u.id, format!("{}{}", "　".repeat(u.depth as usize), u.name))).collect(),
-        users: users.into_iter().filter(|u| u.active).map(|u| (u.id, format!("{} ({})", u.display_name, u.login))).collect(),
+        units: units.into_iter().map(|c| (c.id, c.label)).collect(),
+        users: users.into_iter().map(|c| (c.id, c.label)).collect(),
         roles: roles.into_iter().filter_map(|r| r.key.map(|k| (k, r.name, r.name_en))).collect(),
     })
 }
