@@ -43,6 +43,8 @@ pub enum AppError {
     UnderApproval { approval_id: i64 },
     #[error("cannot read document")]
     CannotReadDocument { name: String },
+    #[error("over-payment")]
+    Overpayment { outstanding_minor: i64, currency: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("server error")]
@@ -105,6 +107,9 @@ impl AppError {
             AppError::AlreadyDecided { by, at } => t(lang, "err.already_decided").replace("{by}", by).replace("{at}", &format_utc(*at)),
             AppError::UnderApproval { approval_id } => t(lang, "err.under_approval").replace("{id}", &approval_id.to_string()),
             AppError::CannotReadDocument { name } => t(lang, "err.cannot_read_document").replace("{name}", name),
+            AppError::Overpayment { outstanding_minor, currency } => {
+                t(lang, "err.overpayment").replace("{left}", &crate::ui::format::format_money(*outstanding_minor, currency))
+            }
             AppError::Conflict(code) if approval_conflict_key(code).is_some() => t(lang, approval_conflict_key(code).unwrap_or("err.conflict")).into(),
             AppError::Conflict(_) => t(lang, "err.conflict").into(),
             AppError::Internal => t(lang, "err.internal").into(),
@@ -124,7 +129,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::ReadOnlyField(_) => 422,
             AppError::UnitNotEmpty { .. } => 409,
             AppError::MentionNotAllowed { .. } | AppError::CannotReadDocument { .. } => 422,
-            AppError::AlreadyDecided { .. } | AppError::UnderApproval { .. } => 409,
+            AppError::AlreadyDecided { .. } | AppError::UnderApproval { .. } | AppError::Overpayment { .. } => 409,
             AppError::Conflict(_) | AppError::Duplicate { .. } | AppError::AlreadyClaimed { .. } | AppError::LimitReached { .. } | AppError::CoolingDown { .. } => 409,
             AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -153,6 +158,10 @@ fn approval_conflict_key(code: &str) -> Option<&'static str> {
         "already_asked" => "err.already_asked",
         "no_approver" => "err.no_approver",
         "flow_not_draft" => "err.flow_not_draft",
+        "contract_not_approved" => "err.contract_not_approved",
+        "contract_already_signed" => "err.contract_already_signed",
+        "receipt_already_reversed" => "err.receipt_already_reversed",
+        "idempotency_key_reused" => "err.idempotency_key_reused",
         _ => return None,
     })
 }
@@ -224,6 +233,18 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "due" => t(lang, "task.due"),
         "progress" => t(lang, "task.progress"),
         "mentions" => t(lang, "comment.mentions"),
+        "contract_title" => t(lang, "field.contract_title"),
+        "terms" => t(lang, "field.terms"),
+        "lines" => t(lang, "field.lines"),
+        "quantity" => t(lang, "field.quantity"),
+        "product" => t(lang, "field.product"),
+        "instalments" => t(lang, "field.instalments"),
+        "instalment_amount" => t(lang, "field.instalment_amount"),
+        "due_date" => t(lang, "field.due_date"),
+        "received_at" => t(lang, "field.received_at"),
+        "method" => t(lang, "field.method"),
+        "reference" => t(lang, "field.reference"),
+        "idempotency_key" => t(lang, "field.idempotency_key"),
         _ => "",
     };
     let code_text = match code {
@@ -249,6 +270,11 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "no_name_column" => t(lang, "lead.invalid_no_name_column"),
         "empty" => t(lang, "lead.invalid_empty"),
         "unclosed_quote" => t(lang, "lead.invalid_unclosed_quote"),
+        "not_sellable" => t(lang, "invalid.not_sellable"),
+        "sum_mismatch" => t(lang, "invalid.sum_mismatch"),
+        "mixed" => t(lang, "invalid.mixed"),
+        "in_future" => t(lang, "invalid.in_future"),
+        "unknown" => t(lang, "invalid.unknown"),
         _ => t(lang, "invalid.other"),
     };
     if field_text.is_empty() {
@@ -280,6 +306,7 @@ impl From<domain::DomainError> for AppError {
             D::AlreadyDecided { by, at } => AppError::AlreadyDecided { by, at },
             D::UnderApproval { approval_id } => AppError::UnderApproval { approval_id },
             D::CannotReadDocument { name } => AppError::CannotReadDocument { name },
+            D::Overpayment { outstanding_minor, currency } => AppError::Overpayment { outstanding_minor, currency },
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Internal

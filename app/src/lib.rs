@@ -7,6 +7,7 @@ pub mod admin;
 pub mod approvals;
 pub mod auth;
 pub mod contacts;
+pub mod contracts;
 pub mod customers;
 pub mod discussion;
 pub mod error;

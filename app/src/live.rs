@@ -55,6 +55,7 @@ pub fn record_href(object: &str, id: i64) -> Option<String> {
         "customer" => Some(format!("/customers/{id}")),
         "task" => Some(format!("/tasks/{id}")),
         "lead" => Some(format!("/leads/{id}")),
+        "contract" => Some(format!("/contracts/{id}")),
         _ => None,
     }
 }
@@ -88,6 +89,10 @@ pub fn kind_key(kind: &str) -> &'static str {
         "approval.escalated" => "ev.approval_escalated",
         "approval.decided" => "ev.approval_decided",
         "approval.finished" => "ev.approval_finished",
+        "contract.signed" => "ev.contract_signed",
+        "receipt.recorded" => "ev.receipt_recorded",
+        "receipt.reversed" => "ev.receipt_reversed",
+        "receivable.overdue" => "ev.receivable_overdue",
         _ => "ev.other",
     }
 }

@@ -56,7 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("leads/rules") view={Lazy::<lazy_pages::LeadRulesRoute>::new()}/>
                     <Route path=path!("leads/:id") view={Lazy::<lazy_pages::LeadDetailRoute>::new()}/>
                     <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>
-                    <Route path=path!("contracts") view=|| view! { <AreaPage area=Area::Contracts/> }/>
+                    <Route path=path!("contracts") view={Lazy::<lazy_pages::ContractsRoute>::new()}/>
+                    <Route path=path!("contracts/:id") view={Lazy::<lazy_pages::ContractDetailRoute>::new()}/>
                     <Route path=path!("approvals") view={Lazy::<lazy_pages::ApprovalsRoute>::new()}/>
                     <Route path=path!("approvals/:id") view={Lazy::<lazy_pages::ApprovalDetailRoute>::new()}/>
                     <Route path=path!("tasks") view={Lazy::<lazy_pages::TasksRoute>::new()}/>
@@ -125,6 +126,8 @@ mod lazy_pages {
     lazy_page!(NotificationsRoute, crate::notifications::page::NotificationsPage);
     lazy_page!(ApprovalsRoute, Area::Approvals, crate::approvals::inbox::ApprovalsPage);
     lazy_page!(ApprovalDetailRoute, Area::Approvals, crate::approvals::detail::ApprovalDetailPage);
+    lazy_page!(ContractsRoute, Area::Contracts, crate::contracts::list::ContractsPage);
+    lazy_page!(ContractDetailRoute, Area::Contracts, crate::contracts::detail::ContractDetailPage);
     // The admin layout guards its pages.
     lazy_page!(OrgRoute, crate::admin::org::OrgPage);
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);

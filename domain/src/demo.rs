@@ -223,6 +223,7 @@ pub async fn seed(db: &Db) -> DomainResult<DemoSummary> {
     }
     tx.commit().await?;
     seed_approvals(db).await?;
+    crate::sales::demo::seed(db).await?;
     Ok(DemoSummary { logins, password: DEMO_PASSWORD, customers })
 }
 

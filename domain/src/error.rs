@@ -39,6 +39,9 @@ pub enum DomainError {
     /// A delegation to someone who may not read the document.
     #[error("{name} may not read this document")]
     CannotReadDocument { name: String },
+    /// A receipt larger than what is still outstanding on the receivable.
+    #[error("exceeds the outstanding {outstanding_minor} {currency}")]
+    Overpayment { outstanding_minor: i64, currency: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database error: {0}")]

@@ -55,11 +55,12 @@ pub fn category(kind: &str) -> Option<&'static str> {
         "mention" => "mentions",
         "share.granted" => "shares",
         "approval.waiting" | "approval.reminder" | "approval.escalated" | "approval.decided" | "approval.finished" => "approvals",
+        "contract.signed" | "receipt.recorded" | "receipt.reversed" | "receivable.overdue" => "sales",
         _ => return None,
     })
 }
 
-pub const CATEGORIES: &[&str] = &["assigned", "pool", "activity", "tasks", "comments", "mentions", "shares", "approvals"];
+pub const CATEGORIES: &[&str] = &["assigned", "pool", "activity", "tasks", "comments", "mentions", "shares", "approvals", "sales"];
 
 /// Writes one event and its notifications. `target_user` names the person it is addressed to,
 /// when there is one (the new owner of an assigned record, the person reminded or mentioned).
@@ -117,6 +118,8 @@ async fn owner_of(conn: &mut AnyConnection, object: ObjectType, record_id: i64) 
         Some("customers") => "SELECT owner_id FROM customers WHERE id = $1",
         Some("leads") => "SELECT owner_id FROM leads WHERE id = $1",
         Some("tasks") => "SELECT owner_id FROM tasks WHERE id = $1",
+        Some("contracts") => "SELECT owner_id FROM contracts WHERE id = $1",
+        Some("receivables") => "SELECT owner_id FROM receivables WHERE id = $1",
         _ => return Ok(None),
     };
     Ok(sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await?.and_then(|r| r.try_get::<Option<i64>, _>("owner_id").ok().flatten()))

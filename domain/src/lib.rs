@@ -28,6 +28,7 @@ pub mod pools;
 pub mod records;
 pub mod rights;
 pub mod roles;
+pub mod sales;
 pub mod sharing;
 pub mod tasks;
 #[cfg(feature = "testing")]

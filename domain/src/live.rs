@@ -37,6 +37,8 @@ pub fn effect_of(e: &Event) -> Effect {
 fn strip(snapshot_actor: &crate::policy::Actor, object: ObjectType, data: &Value) -> Value {
     let Value::Object(map) = data else { return Value::Object(Map::new()) };
     let table = crate::records::table_of(object);
+    // Money of a receivable told on its contract (a receipt) follows the receivable's rights.
+    let also = map.contains_key("receivable_id").then(|| (ObjectType::Receivable, crate::records::table_of(ObjectType::Receivable))).and_then(|(o, t)| t.map(|t| (o, t)));
     let mut out = Map::new();
     for (k, v) in map {
         if k == "fields" {
@@ -46,6 +48,8 @@ fn strip(snapshot_actor: &crate::policy::Actor, object: ObjectType, data: &Value
                 .unwrap_or_default();
             out.insert(k.clone(), Value::Array(kept));
         } else if table.and_then(|t| t.field(k)).is_some() && !snapshot_actor.fields.can_read(object, k) {
+            continue;
+        } else if also.is_some_and(|(o, t)| t.field(k).is_some() && !snapshot_actor.fields.can_read(o, k)) {
             continue;
         } else {
             out.insert(k.clone(), v.clone());

@@ -35,6 +35,7 @@ string_enum!(
         Quote => "quote",
         Contract => "contract",
         Receivable => "receivable",
+        Product => "product",
         Ticket => "ticket",
         Approval => "approval",
         Task => "task",

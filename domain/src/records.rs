@@ -84,11 +84,35 @@ pub const APPROVAL_DOCUMENT_FIELDS: &[FieldDef] = &[
     id_field("unit_id"),
 ];
 
+/// Contracts (and orders). Service roles do not see amounts by default.
+pub const CONTRACT_FIELDS: &[FieldDef] = &[
+    id_field("number"),
+    id_field("title"),
+    id_field("state"),
+    id_field("customer_id"),
+    f("amount_minor"),
+    f("terms"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
+/// Receivables (one per instalment of a signed contract) and what was received on them.
+pub const RECEIVABLE_FIELDS: &[FieldDef] = &[
+    id_field("contract_id"),
+    id_field("due_at"),
+    f("amount_minor"),
+    f("received_minor"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
 pub const TABLES: &[RecordTable] = &[
     RecordTable { object: ObjectType::Customer, table: "customers", fields: CUSTOMER_FIELDS },
     RecordTable { object: ObjectType::Task, table: "tasks", fields: TASK_FIELDS },
     RecordTable { object: ObjectType::Lead, table: "leads", fields: LEAD_FIELDS },
     RecordTable { object: ObjectType::Approval, table: "approval_documents", fields: APPROVAL_DOCUMENT_FIELDS },
+    RecordTable { object: ObjectType::Contract, table: "contracts", fields: CONTRACT_FIELDS },
+    RecordTable { object: ObjectType::Receivable, table: "receivables", fields: RECEIVABLE_FIELDS },
 ];
 
 pub fn table_of(object: ObjectType) -> Option<&'static RecordTable> {

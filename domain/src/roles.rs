@@ -213,6 +213,16 @@ pub async fn insert_role_tx(
     Ok(id)
 }
 
+/// Field rights the built-in roles start with: sales do not see cost prices, service does not see
+/// contract amounts. Administrators change them like any other role's.
+pub fn builtin_field_rights(key: &str) -> &'static [(ObjectType, &'static str, FieldAccess)] {
+    match key {
+        "sales_rep" => &[(O::Product, "cost_minor", FieldAccess::Hidden)],
+        "service" => &[(O::Contract, "amount_minor", FieldAccess::Hidden), (O::Receivable, "amount_minor", FieldAccess::Hidden), (O::Receivable, "received_minor", FieldAccess::Hidden)],
+        _ => &[],
+    }
+}
+
 /// Inserts the built-in roles that are missing and returns their ids by key.
 pub async fn ensure_builtin_roles(tx: &mut Tx) -> DomainResult<BTreeMap<&'static str, i64>> {
     let mut ids = BTreeMap::new();
@@ -223,7 +233,19 @@ pub async fn ensure_builtin_roles(tx: &mut Tx) -> DomainResult<BTreeMap<&'static
             .await?;
         let id: i64 = match existing {
             Some(row) => row.try_get("id")?,
-            None => insert_role_tx(tx, Some(role.key), role.name, role.name_en, true, &(role.grants)()).await?,
+            None => {
+                let id = insert_role_tx(tx, Some(role.key), role.name, role.name_en, true, &(role.grants)()).await?;
+                for (object, field, access) in builtin_field_rights(role.key) {
+                    sqlx::query("INSERT INTO role_field_rights (role_id, object, field, access) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(object.as_str())
+                        .bind(*field)
+                        .bind(access.as_str())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                id
+            }
         };
         ids.insert(role.key, id);
     }

@@ -133,6 +133,43 @@ async fn assignee_unit(tx: &mut Tx, user: i64) -> DomainResult<i64> {
         .try_get("primary_unit_id")?)
 }
 
+/// Inserts a task in the caller's transaction and tells the assignee (work other modules hand out,
+/// such as "invoice this signed contract" for finance).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_tx(
+    tx: &mut Tx,
+    creator: i64,
+    assignee: i64,
+    title: &str,
+    description: &str,
+    due_at: Option<i64>,
+    priority: Priority,
+    linked: Option<(ObjectType, i64)>,
+) -> DomainResult<i64> {
+    let unit = assignee_unit(tx, assignee).await?;
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO tasks (title, description, owner_id, unit_id, creator_id, due_at, priority, progress, status, \
+         linked_object, linked_record_id, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'open', $8, $9, $10, $10, $5) RETURNING id",
+    )
+    .bind(title)
+    .bind(description)
+    .bind(assignee)
+    .bind(unit)
+    .bind(creator)
+    .bind(due_at)
+    .bind(priority.as_str())
+    .bind(linked.map(|(o, _)| o.as_str()))
+    .bind(linked.map(|(_, id)| id))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    events::write(tx, "task.assigned", OBJECT, id, Some(creator), Some(assignee), json!({ "title": title })).await?;
+    Ok(id)
+}
+
 /// Assigns a task to anyone active in the group. Needs the right to create tasks; a linked record
 /// must be one the assigner may read.
 pub async fn create(db: &Db, actor: &Actor, t: &NewTask) -> DomainResult<i64> {
@@ -145,27 +182,7 @@ pub async fn create(db: &Db, actor: &Actor, t: &NewTask) -> DomainResult<i64> {
     if let Some((object, id)) = t.linked {
         require_on(&mut tx, actor, object, Action::Read, id).await?;
     }
-    let unit = assignee_unit(&mut tx, t.assignee_id).await?;
-    let now = now_ms();
-    let id: i64 = sqlx::query(
-        "INSERT INTO tasks (title, description, owner_id, unit_id, creator_id, due_at, priority, progress, status, \
-         linked_object, linked_record_id, created_at, updated_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'open', $8, $9, $10, $10, $5) RETURNING id",
-    )
-    .bind(&title)
-    .bind(&description)
-    .bind(t.assignee_id)
-    .bind(unit)
-    .bind(actor.user_id)
-    .bind(t.due_at)
-    .bind(t.priority.as_str())
-    .bind(t.linked.map(|(o, _)| o.as_str()))
-    .bind(t.linked.map(|(_, id)| id))
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
-    events::write(&mut tx, "task.assigned", OBJECT, id, Some(actor.user_id), Some(t.assignee_id), json!({ "title": title })).await?;
+    let id = insert_tx(&mut tx, actor.user_id, t.assignee_id, &title, &description, t.due_at, t.priority, t.linked).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -11,6 +11,7 @@ pub fn object_key(object: &str) -> &'static str {
         "contract" => "object.contract",
         "receivable" => "object.receivable",
         "ticket" => "object.ticket",
+        "product" => "object.product",
         "approval" => "object.approval",
         "task" => "object.task",
         "report" => "object.report",

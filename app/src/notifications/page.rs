@@ -32,6 +32,7 @@ fn category_key(c: &str) -> &'static str {
         "comments" => "ncat.comments",
         "mentions" => "ncat.mentions",
         "approvals" => "ncat.approvals",
+        "sales" => "ncat.sales",
         _ => "ncat.shares",
     }
 }

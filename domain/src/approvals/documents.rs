@@ -216,8 +216,11 @@ pub(crate) struct Submission {
 
 /// The submission facts of a document (the sales module adds contracts and quotes here).
 pub(crate) async fn facts_of(conn: &mut AnyConnection, object: ObjectType, id: i64) -> DomainResult<Submission> {
+    if object == ObjectType::Contract {
+        return crate::sales::contracts::submission(conn, id).await;
+    }
     if object != OBJECT {
-        // Contracts and quotes: their tables arrive with the sales module.
+        // Quotes: their table arrives with the quotes of the sales module.
         return Err(DomainError::NotFound);
     }
     let lock = "SELECT doc_type, title, state, amount_minor, currency, discount_bp, product_line, customer_id, target_unit_id \
@@ -263,8 +266,10 @@ pub enum Outcome {
 /// Runs a document type's follow-up inside the transition's transaction: the state of the
 /// document, and for an approved customer transfer the transfer itself.
 pub(crate) async fn follow_up(tx: &mut Tx, actor_id: i64, doc_type: DocType, object: ObjectType, id: i64, outcome: Outcome, reason: &str) -> DomainResult<()> {
+    if object == ObjectType::Contract {
+        return crate::sales::contracts::follow_up(tx, id, outcome, reason).await;
+    }
     if object != OBJECT {
-        // The sales module's contracts and quotes plug in here (a contract becomes approved).
         return Err(DomainError::Internal(format!("no follow-up for {}", object.as_str())));
     }
     let state = match outcome {

@@ -73,7 +73,7 @@ async fn ancestors(conn: &mut AnyConnection, unit: i64) -> DomainResult<Vec<(i64
 
 /// The unit at `level` counted from `unit`: itself, the nearest branch, or the nearest
 /// subsidiary (the top of the tree when there is none).
-async fn unit_at(conn: &mut AnyConnection, unit: i64, level: UnitLevel) -> DomainResult<Option<(i64, Option<i64>)>> {
+pub(crate) async fn unit_at(conn: &mut AnyConnection, unit: i64, level: UnitLevel) -> DomainResult<Option<(i64, Option<i64>)>> {
     let chain = ancestors(conn, unit).await?;
     let pick = |kind: &str| chain.iter().find(|(_, k, _)| k == kind).map(|(id, _, head)| (*id, *head));
     Ok(match level {
@@ -99,7 +99,7 @@ async fn manager_of(conn: &mut AnyConnection, user: i64) -> DomainResult<Option<
 }
 
 /// Active holders of a role (by key) whose primary or extra unit lies in `unit` or below.
-async fn role_holders(conn: &mut AnyConnection, role: &str, unit: i64) -> DomainResult<Vec<i64>> {
+pub(crate) async fn role_holders(conn: &mut AnyConnection, role: &str, unit: i64) -> DomainResult<Vec<i64>> {
     sqlx::query(
         "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id \
          WHERE r.key = $1 AND u.active = 1 AND ( \

@@ -16,4 +16,5 @@ pub mod live;
 pub mod notifications;
 pub mod opportunities;
 pub mod org;
+pub mod sales;
 pub mod users;

@@ -1,0 +1,109 @@
+//! The product catalogue. A product belongs to a product line (产品线), a top-level category owned
+//! by one or more units; only people at or below those units see its products and may put them on
+//! a contract. The cost price is a field of the `product` object: roles that may not read it
+//! (sales, by default) never receive it.
+
+use sqlx::{AnyConnection, Row};
+
+use super::{sellable_line_sql, ProductRow};
+use crate::acting::Actor;
+use crate::clock::now_ms;
+use crate::db::{Db, Tx};
+use crate::error::{DomainError, DomainResult};
+use crate::objects::ObjectType;
+
+/// What a contract line copies from the product.
+pub(crate) struct Sellable {
+    pub name: String,
+    pub unit_price_minor: i64,
+    pub currency: String,
+    pub line_name: String,
+}
+
+/// The products the actor may sell, by line and code.
+pub async fn list_sellable(db: &Db, actor: &Actor) -> DomainResult<Vec<ProductRow>> {
+    let sql = format!(
+        "SELECT p.id, p.line_id, l.name AS line_name, p.code, p.name, p.unit_price_minor, p.currency, p.cost_minor \
+         FROM products p JOIN product_lines l ON l.id = p.line_id WHERE p.active = 1 AND {} ORDER BY l.name, p.code",
+        sellable_line_sql(actor, "p", "$1")
+    );
+    let may_see_cost = actor.fields.can_read(ObjectType::Product, "cost_minor");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(actor.user_id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ProductRow {
+                id: r.try_get("id")?,
+                line_id: r.try_get("line_id")?,
+                line_name: r.try_get("line_name")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                unit_price_minor: r.try_get("unit_price_minor")?,
+                currency: r.try_get("currency")?,
+                cost_minor: if may_see_cost { Some(r.try_get("cost_minor")?) } else { None },
+            })
+        })
+        .collect()
+}
+
+/// The product if the actor may sell it. A product of a line they do not sell is answered like
+/// one that does not exist: a forged line learns nothing and writes nothing.
+pub(crate) async fn sellable_on(conn: &mut AnyConnection, actor: &Actor, product_id: i64) -> DomainResult<Sellable> {
+    let sql = format!(
+        "SELECT p.name, p.unit_price_minor, p.currency, l.name AS line_name FROM products p JOIN product_lines l ON l.id = p.line_id \
+         WHERE p.id = $2 AND p.active = 1 AND {}",
+        sellable_line_sql(actor, "p", "$1")
+    );
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(actor.user_id)
+        .bind(product_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(DomainError::invalid("product", "not_sellable"))?;
+    Ok(Sellable {
+        name: r.try_get("name")?,
+        unit_price_minor: r.try_get("unit_price_minor")?,
+        currency: r.try_get("currency")?,
+        line_name: r.try_get("line_name")?,
+    })
+}
+
+/// Creates a product line owned by `units` (administrators; demo data and tests).
+pub async fn insert_line_tx(tx: &mut Tx, name: &str, name_en: &str, units: &[i64], by: Option<i64>) -> DomainResult<i64> {
+    let now = now_ms();
+    let id: i64 = sqlx::query("INSERT INTO product_lines (name, name_en, created_at, updated_at, created_by) VALUES ($1, $2, $3, $3, $4) RETURNING id")
+        .bind(name)
+        .bind(name_en)
+        .bind(now)
+        .bind(by)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    for u in units {
+        sqlx::query("INSERT INTO product_line_units (line_id, unit_id) VALUES ($1, $2)").bind(id).bind(*u).execute(&mut **tx).await?;
+    }
+    Ok(id)
+}
+
+/// Adds a product to a line.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_product_tx(tx: &mut Tx, line: i64, code: &str, name: &str, name_en: &str, price_minor: i64, cost_minor: i64, by: Option<i64>) -> DomainResult<i64> {
+    let now = now_ms();
+    Ok(sqlx::query(
+        "INSERT INTO products (line_id, code, name, name_en, unit_price_minor, cost_minor, currency, active, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'CNY', 1, $7, $7, $8) RETURNING id",
+    )
+    .bind(line)
+    .bind(code)
+    .bind(name)
+    .bind(name_en)
+    .bind(price_minor)
+    .bind(cost_minor)
+    .bind(now)
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?)
+}

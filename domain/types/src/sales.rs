@@ -1,0 +1,163 @@
+//! Sales to cash: products of product lines, contracts with their lines and payment plan, the
+//! receivables signing creates and the receipts finance records. Money is in minor units (分)
+//! with a currency; an amount is None where the reader's field rights hide it.
+
+use serde::{Deserialize, Serialize};
+
+/// A product the reader may sell. The cost is None unless their role may read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRow {
+    pub id: i64,
+    pub line_id: i64,
+    pub line_name: String,
+    pub code: String,
+    pub name: String,
+    pub unit_price_minor: i64,
+    pub currency: String,
+    pub cost_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineInput {
+    pub product_id: i64,
+    pub quantity: i64,
+    /// Discount in basis points (1500 = 15 %).
+    pub discount_bp: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstalmentInput {
+    /// UTC milliseconds.
+    pub due_at: i64,
+    pub amount_minor: i64,
+}
+
+/// A contract as typed: the amount is the sum of its lines; the instalments must add up to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractInput {
+    pub customer_id: i64,
+    pub title: String,
+    pub currency: String,
+    pub terms: String,
+    pub lines: Vec<LineInput>,
+    pub instalments: Vec<InstalmentInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractRow {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub state: String,
+    pub amount_minor: Option<i64>,
+    pub received_minor: Option<i64>,
+    pub currency: String,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub signed_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractLineRow {
+    pub product_id: i64,
+    pub product_name: String,
+    pub quantity: i64,
+    pub unit_price_minor: Option<i64>,
+    pub discount_bp: i64,
+    pub amount_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstalmentRow {
+    pub seq: i64,
+    pub due_at: i64,
+    pub amount_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivableRow {
+    pub id: i64,
+    pub contract_id: i64,
+    pub contract_number: String,
+    pub contract_title: String,
+    pub customer_name: String,
+    pub seq: i64,
+    pub due_at: i64,
+    pub amount_minor: Option<i64>,
+    pub received_minor: Option<i64>,
+    pub outstanding_minor: Option<i64>,
+    pub currency: String,
+    pub overdue: bool,
+    pub owner_name: Option<String>,
+    pub unit_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptRow {
+    pub id: i64,
+    pub receivable_id: i64,
+    pub seq: i64,
+    pub amount_minor: Option<i64>,
+    pub currency: String,
+    pub received_at: i64,
+    pub method: String,
+    pub reference: String,
+    pub recorded_by: String,
+    pub created_at: i64,
+    pub reversed_at: Option<i64>,
+    pub reverse_reason: Option<String>,
+}
+
+/// What the reader may do with a contract now (the server checks again).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractActions {
+    pub submit: bool,
+    pub sign: bool,
+    pub record_receipt: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractView {
+    pub contract: ContractRow,
+    pub terms: String,
+    pub reject_reason: Option<String>,
+    pub lines: Vec<ContractLineRow>,
+    pub instalments: Vec<InstalmentRow>,
+    pub receivables: Vec<ReceivableRow>,
+    pub receipts: Vec<ReceiptRow>,
+    /// The approval running on it now, or the latest one.
+    pub approval_id: Option<i64>,
+    pub actions: ContractActions,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptInput {
+    pub receivable_id: i64,
+    pub amount_minor: i64,
+    /// UTC milliseconds of the day the money arrived.
+    pub received_at: i64,
+    pub method: String,
+    pub reference: String,
+    /// Made by the form when it opens: a resubmission or a double click carries the same key.
+    pub idempotency_key: String,
+}
+
+/// The receipt a submission recorded, or the one an earlier submission with its key recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedReceipt {
+    pub id: i64,
+    pub duplicate: bool,
+}
+
+/// Receivable, received and outstanding amounts (received counts receipts not reversed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyTotals {
+    pub receivable_minor: i64,
+    pub received_minor: i64,
+    pub outstanding_minor: i64,
+}
+
+pub const RECEIPT_METHODS: &[&str] = &["bank_transfer", "cash", "cheque", "online", "other"];

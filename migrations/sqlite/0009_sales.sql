@@ -1,0 +1,128 @@
+-- Sales to cash (SQLite dialect): product lines owned by units, products, contracts with their
+-- lines and payment plan, receivables created at signing, and the receipts finance records.
+-- Money is an integer in minor units (分) with a currency code; times are UTC milliseconds.
+
+-- A top-level product category. Only people in its units (or below) see and sell its products.
+CREATE TABLE product_lines (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL UNIQUE,
+    name_en     TEXT    NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    created_by  INTEGER
+);
+
+CREATE TABLE product_line_units (
+    line_id  INTEGER NOT NULL REFERENCES product_lines(id),
+    unit_id  INTEGER NOT NULL REFERENCES org_units(id),
+    PRIMARY KEY (line_id, unit_id)
+);
+CREATE INDEX product_line_units_unit ON product_line_units(unit_id);
+
+CREATE TABLE products (
+    id                INTEGER PRIMARY KEY,
+    line_id           INTEGER NOT NULL REFERENCES product_lines(id),
+    code              TEXT    NOT NULL UNIQUE,
+    name              TEXT    NOT NULL,
+    name_en           TEXT    NOT NULL DEFAULT '',
+    unit_price_minor  INTEGER NOT NULL,
+    cost_minor        INTEGER NOT NULL DEFAULT 0,
+    currency          TEXT    NOT NULL DEFAULT 'CNY',
+    active            INTEGER NOT NULL DEFAULT 1,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    created_by        INTEGER
+);
+CREATE INDEX products_line ON products(line_id, id);
+
+-- state: draft → pending (under approval) → approved → signed. A rejection returns it to draft.
+CREATE TABLE contracts (
+    id               INTEGER PRIMARY KEY,
+    number           TEXT    NOT NULL UNIQUE,
+    title            TEXT    NOT NULL,
+    customer_id      INTEGER NOT NULL REFERENCES customers(id),
+    state            TEXT    NOT NULL DEFAULT 'draft',
+    amount_minor     INTEGER NOT NULL,
+    currency         TEXT    NOT NULL DEFAULT 'CNY',
+    max_discount_bp  INTEGER NOT NULL DEFAULT 0,
+    product_line     TEXT,
+    terms            TEXT    NOT NULL DEFAULT '',
+    signed_at        INTEGER,
+    reject_reason    TEXT,
+    owner_id         INTEGER REFERENCES users(id),
+    unit_id          INTEGER NOT NULL REFERENCES org_units(id),
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    created_by       INTEGER
+);
+CREATE INDEX contracts_owner ON contracts(owner_id, id);
+CREATE INDEX contracts_unit ON contracts(unit_id, id);
+CREATE INDEX contracts_customer ON contracts(customer_id, id);
+
+-- The product name and price are copied at the time of writing: a later price change or a
+-- product the reader may not see does not change what was agreed.
+CREATE TABLE contract_lines (
+    id                INTEGER PRIMARY KEY,
+    contract_id       INTEGER NOT NULL REFERENCES contracts(id),
+    product_id        INTEGER NOT NULL REFERENCES products(id),
+    product_name      TEXT    NOT NULL,
+    quantity          INTEGER NOT NULL,
+    unit_price_minor  INTEGER NOT NULL,
+    discount_bp       INTEGER NOT NULL DEFAULT 0,
+    amount_minor      INTEGER NOT NULL
+);
+CREATE INDEX contract_lines_contract ON contract_lines(contract_id, id);
+
+-- The payment plan: instalments that add up to the contract amount.
+CREATE TABLE contract_instalments (
+    id            INTEGER PRIMARY KEY,
+    contract_id   INTEGER NOT NULL REFERENCES contracts(id),
+    seq           INTEGER NOT NULL,
+    due_at        INTEGER NOT NULL,
+    amount_minor  INTEGER NOT NULL,
+    UNIQUE (contract_id, seq)
+);
+
+-- 回款计划: one per instalment of a signed contract. Owner and unit follow the contract, so the
+-- policy's scopes apply to them as to any record. `received_minor` is the sum of the receipts
+-- not reversed, kept in the same transaction as each receipt.
+CREATE TABLE receivables (
+    id                  INTEGER PRIMARY KEY,
+    contract_id         INTEGER NOT NULL REFERENCES contracts(id),
+    seq                 INTEGER NOT NULL,
+    due_at              INTEGER NOT NULL,
+    amount_minor        INTEGER NOT NULL,
+    received_minor      INTEGER NOT NULL DEFAULT 0,
+    currency            TEXT    NOT NULL DEFAULT 'CNY',
+    overdue_flagged_at  INTEGER,
+    owner_id            INTEGER REFERENCES users(id),
+    unit_id             INTEGER NOT NULL REFERENCES org_units(id),
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    created_by          INTEGER,
+    UNIQUE (contract_id, seq)
+);
+CREATE INDEX receivables_due ON receivables(due_at, id);
+CREATE INDEX receivables_unit ON receivables(unit_id, due_at, id);
+CREATE INDEX receivables_owner ON receivables(owner_id, due_at, id);
+
+-- 回款: recorded once per idempotency key; a mistaken one is reversed with a reason, never deleted.
+CREATE TABLE receipts (
+    id               INTEGER PRIMARY KEY,
+    receivable_id    INTEGER NOT NULL REFERENCES receivables(id),
+    contract_id      INTEGER NOT NULL REFERENCES contracts(id),
+    amount_minor     INTEGER NOT NULL,
+    currency         TEXT    NOT NULL,
+    received_at      INTEGER NOT NULL,
+    method           TEXT    NOT NULL,
+    reference        TEXT    NOT NULL DEFAULT '',
+    idempotency_key  TEXT    NOT NULL UNIQUE,
+    fingerprint      TEXT    NOT NULL,
+    reversed_at      INTEGER,
+    reversed_by      INTEGER REFERENCES users(id),
+    reverse_reason   TEXT,
+    created_at       INTEGER NOT NULL,
+    created_by       INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE INDEX receipts_receivable ON receipts(receivable_id, id);
+CREATE INDEX receipts_contract ON receipts(contract_id, id);
