@@ -162,6 +162,8 @@ fn approval_conflict_key(code: &str) -> Option<&'static str> {
         "contract_already_signed" => "err.contract_already_signed",
         "receipt_already_reversed" => "err.receipt_already_reversed",
         "idempotency_key_reused" => "err.idempotency_key_reused",
+        "contract_not_signed" => "err.contract_not_signed",
+        "invoice_already_decided" => "err.invoice_already_decided",
         _ => return None,
     })
 }
@@ -245,6 +247,8 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "method" => t(lang, "field.method"),
         "reference" => t(lang, "field.reference"),
         "idempotency_key" => t(lang, "field.idempotency_key"),
+        "invoice_number" => t(lang, "field.invoice_number"),
+        "issued_on" => t(lang, "field.issued_on"),
         _ => "",
     };
     let code_text = match code {

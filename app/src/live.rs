@@ -93,6 +93,9 @@ pub fn kind_key(kind: &str) -> &'static str {
         "receipt.recorded" => "ev.receipt_recorded",
         "receipt.reversed" => "ev.receipt_reversed",
         "receivable.overdue" => "ev.receivable_overdue",
+        "invoice.requested" => "ev.invoice_requested",
+        "invoice.issued" => "ev.invoice_issued",
+        "invoice.rejected" => "ev.invoice_rejected",
         _ => "ev.other",
     }
 }

@@ -55,7 +55,8 @@ pub fn category(kind: &str) -> Option<&'static str> {
         "mention" => "mentions",
         "share.granted" => "shares",
         "approval.waiting" | "approval.reminder" | "approval.escalated" | "approval.decided" | "approval.finished" => "approvals",
-        "contract.signed" | "receipt.recorded" | "receipt.reversed" | "receivable.overdue" => "sales",
+        "contract.signed" | "receipt.recorded" | "receipt.reversed" | "receivable.overdue" | "invoice.requested" | "invoice.issued"
+        | "invoice.rejected" => "sales",
         _ => return None,
     })
 }

@@ -144,7 +144,7 @@ pub async fn preview(db: &Db, actor: &Actor, change: &Change) -> DomainResult<Im
         imp.records_lost = lost_records.len();
         for ex in &mut imp.examples {
             // The first registered field names the record (a name or a title).
-            let sql = format!("SELECT {} AS label FROM {} WHERE id = $1", t.fields[0].name, t.table);
+            let sql = format!("SELECT CAST({} AS TEXT) AS label FROM {} WHERE id = $1", t.fields[0].name, t.table);
             if let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ex.record_id).fetch_optional(db.pool()).await? {
                 ex.record_name = r.try_get("label")?;
             }

@@ -115,6 +115,20 @@ pub const TABLES: &[RecordTable] = &[
     RecordTable { object: ObjectType::Receivable, table: "receivables", fields: RECEIVABLE_FIELDS },
 ];
 
+/// Products are not owned records (their product line decides who sees them) but have fields
+/// roles may hide: the cost price.
+pub const PRODUCT_FIELDS: &[FieldDef] = &[id_field("name"), id_field("unit_price_minor"), f("cost_minor")];
+
+/// The field of an object type that roles may restrict, for owned records and products alike.
+pub fn field_def(object: ObjectType, name: &str) -> Option<&'static FieldDef> {
+    let fields = match table_of(object) {
+        Some(t) => t.fields,
+        None if object == ObjectType::Product => PRODUCT_FIELDS,
+        None => return None,
+    };
+    fields.iter().find(|f| f.name == name)
+}
+
 pub fn table_of(object: ObjectType) -> Option<&'static RecordTable> {
     TABLES.iter().find(|t| t.object == object)
 }

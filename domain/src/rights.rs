@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, DomainResult};
 use crate::objects::{Action, ObjectType, Scope};
-use crate::records::table_of;
 
 /// The widest scope per (object, action) over all of a user's roles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,7 +80,7 @@ impl FieldRights {
     pub fn access(&self, object: ObjectType, field: &str) -> FieldAccess {
         let declared = self.0.get(&(object, field.to_string())).copied().unwrap_or(FieldAccess::Edit);
         // Identifying fields cannot be hidden.
-        match table_of(object).and_then(|t| t.field(field)) {
+        match crate::records::field_def(object, field) {
             Some(def) if !def.hideable => declared.max(FieldAccess::Read),
             _ => declared,
         }

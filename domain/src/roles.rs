@@ -407,7 +407,7 @@ fn rights_json(r: &RoleRights) -> serde_json::Value {
 /// Replaces a role's grants and field rights in the caller's transaction.
 pub async fn write_role_rights_tx(tx: &mut Tx, role_id: i64, rights: &RoleRights) -> DomainResult<()> {
     for (object, field, _) in &rights.field_rights {
-        let known = crate::records::table_of(*object).and_then(|t| t.field(field)).is_some();
+        let known = crate::records::field_def(*object, field).is_some();
         if !known {
             return Err(DomainError::invalid("field", "unknown_field"));
         }

@@ -28,6 +28,8 @@ const PAGES = [
   ['/admin/explain', '[data-testid=explain-user]'],
   ['/admin/audit', '[data-testid=audit-entity]'],
   ['/admin/approval-flows', '[data-testid=flow-versions]'],
+  ['/contracts', '[data-testid=contract-table]'],
+  ['/contracts/1', '[data-testid=contract-heading]'],
 ];
 
 /** A task, so that a task page exists: assigned through the tasks form. */
@@ -75,6 +77,7 @@ test('every lazily loaded page works when reached by navigation inside the app',
     ['leads', '[data-testid=lead-filters]'],
     ['tasks', '[data-testid=task-tabs]'],
     ['approvals', '[data-testid=approval-tabs]'],
+    ['contracts', '[data-testid=contract-table]'],
     ['dashboard', '[data-testid=dashboard]'],
     ['admin', '[data-testid=unit-tree]'],
     ['customers', '[data-testid=customer-list]'],

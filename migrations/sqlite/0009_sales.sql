@@ -126,3 +126,24 @@ CREATE TABLE receipts (
 );
 CREATE INDEX receipts_receivable ON receipts(receivable_id, id);
 CREATE INDEX receipts_contract ON receipts(contract_id, id);
+
+-- 开票: sales requests an invoice on a signed contract; finance issues it (number, date) or
+-- rejects it with a reason. Requested and issued amounts never exceed the contract's amount.
+CREATE TABLE invoices (
+    id             INTEGER PRIMARY KEY,
+    contract_id    INTEGER NOT NULL REFERENCES contracts(id),
+    amount_minor   INTEGER NOT NULL,
+    currency       TEXT    NOT NULL,
+    state          TEXT    NOT NULL DEFAULT 'requested',
+    note           TEXT    NOT NULL DEFAULT '',
+    number         TEXT,
+    issued_on      INTEGER,
+    reject_reason  TEXT,
+    requested_by   INTEGER NOT NULL REFERENCES users(id),
+    decided_by     INTEGER REFERENCES users(id),
+    decided_at     INTEGER,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+);
+CREATE INDEX invoices_contract ON invoices(contract_id, id);
+CREATE INDEX invoices_state ON invoices(state, id);

@@ -139,3 +139,20 @@ pub async fn receivable_list(overdue_only: bool, after: Option<(i64, i64)>) -> R
     };
     Ok(ReceivablesPage { rows, totals })
 }
+
+#[server(endpoint = "invoices/request")]
+pub async fn request_invoice(contract_id: i64, amount_minor: i64, note: String) -> Result<i64, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    domain::sales::invoices::request(&st.db, &actor, contract_id, amount_minor, &note).await.map_err(domain_err)
+}
+
+/// Finance issues an invoice (`issue`: number and date) or rejects it (reason).
+#[server(endpoint = "invoices/decide")]
+pub async fn decide_invoice(id: i64, issue: bool, number: String, issued_on: String, reason: String) -> Result<(), AppError> {
+    use crate::server::{actor, domain_err};
+    use domain::sales::invoices::InvoiceDecision;
+    let (st, actor) = actor().await?;
+    let decision = if issue { InvoiceDecision::Issue { number, issued_on: day(&issued_on, "issued_on")? } } else { InvoiceDecision::Reject { reason } };
+    domain::sales::invoices::decide(&st.db, &actor, id, decision).await.map_err(domain_err)
+}

@@ -3,11 +3,11 @@
 //! and reversing receipts. It follows live events about the contract, so its owner sees a receipt
 //! arrive without reloading.
 
-use domain_types::sales::{ContractView, ReceivableRow, RECEIPT_METHODS};
+use domain_types::sales::{ContractView, InvoiceRow, ReceivableRow, RECEIPT_METHODS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::contracts::api::{contract_page, record_receipt, ReceiptForm, ReverseReceipt, SignContract, SubmitContract};
+use crate::contracts::api::{contract_page, record_receipt, DecideInvoice, ReceiptForm, RequestInvoice, ReverseReceipt, SignContract, SubmitContract};
 use crate::contracts::list::ReceivableTable;
 use crate::contracts::words::{method_key, state_key, t, tr};
 use crate::error::AppError;
@@ -98,6 +98,87 @@ fn ReceiptEntry(row: ReceivableRow, #[prop(into)] done: Callback<()>) -> impl In
                 <p class="muted" data-testid="receipt-outcome">{move || t(lang.get(), if dup { "k.recorded_before" } else { "k.recorded" })}</p>
             })}
         </form>
+    }
+}
+
+fn invoice_state_key(state: &str) -> &'static str {
+    match state {
+        "issued" => "k.invoice.issued",
+        "rejected" => "k.invoice.rejected",
+        _ => "k.invoice.requested",
+    }
+}
+
+/// Invoices of a signed contract: sales requests, finance issues or rejects; both see it live.
+#[component]
+fn Invoices(contract_id: i64, invoices: Vec<InvoiceRow>, may_request: bool, may_decide: bool, #[prop(into)] changed: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let request = ServerAction::<RequestInvoice>::new();
+    let decide = ServerAction::<DecideInvoice>::new();
+    Effect::new(move |_| {
+        if request.value().get().is_some_and(|r| r.is_ok()) || decide.value().get().is_some_and(|r| r.is_ok()) {
+            changed.run(());
+        }
+    });
+    let errors = crate::ui::action_error::first_error(vec![error_of(request.value()), error_of(decide.value())]);
+    let amount = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let number = RwSignal::new(String::new());
+    let issued_on = RwSignal::new(today());
+    let reason = RwSignal::new(String::new());
+    let bad = RwSignal::new(false);
+    let send = move |_| match parse_minor(&amount.get_untracked()) {
+        Some(minor) if minor > 0 => {
+            bad.set(false);
+            request.dispatch(RequestInvoice { contract_id, amount_minor: minor, note: note.get_untracked() });
+        }
+        _ => bad.set(true),
+    };
+    view! {
+        <h2>{tr("k.invoices")}</h2>
+        <ActionError error=errors/>
+        {if invoices.is_empty() {
+            view! { <p class="muted" data-testid="no-invoices">{tr("k.no_invoices")}</p> }.into_any()
+        } else {
+            view! {
+                <table class="data-table" data-testid="invoice-table">
+                    <tbody>
+                        {invoices.into_iter().map(|i| {
+                            let id = i.id;
+                            let state = i.state.clone();
+                            let open = may_decide && i.state == "requested";
+                            view! {
+                                <tr data-testid="invoice-row" data-state=i.state.clone()>
+                                    <td>{move || t(lang.get(), invoice_state_key(&state))}</td>
+                                    <td class="num">{money(i.amount_minor, &i.currency)}</td>
+                                    <td>{i.requested_by.clone()}</td>
+                                    <td>{i.number.clone().unwrap_or_default()}" "{i.issued_on.map(format_day).unwrap_or_default()}{i.reject_reason.clone().unwrap_or_default()}</td>
+                                    <td>{open.then(|| view! {
+                                        <span class="inline">
+                                            <input type="text" data-testid="invoice-number" placeholder=tr("k.invoice_number") bind:value=number/>
+                                            <input type="date" bind:value=issued_on aria-label=tr("k.issued_on")/>
+                                            <button data-testid="issue-invoice" on:click=move |_| { decide.dispatch(DecideInvoice { id, issue: true, number: number.get_untracked(), issued_on: issued_on.get_untracked(), reason: String::new() }); }>{tr("k.issue")}</button>
+                                            <input type="text" data-testid="invoice-reject-reason" placeholder=tr("k.reject_reason") bind:value=reason/>
+                                            <button data-testid="reject-invoice" on:click=move |_| { decide.dispatch(DecideInvoice { id, issue: false, number: String::new(), issued_on: String::new(), reason: reason.get_untracked() }); }>{tr("k.reject_invoice")}</button>
+                                        </span>
+                                    })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {may_request.then(|| view! {
+            <form class="inline" data-testid="invoice-request" on:submit=|ev| ev.prevent_default()>
+                <label>{tr("k.amount")}<input type="text" inputmode="decimal" data-testid="invoice-amount" bind:value=amount/></label>
+                <label>{tr("k.note")}<input type="text" bind:value=note/></label>
+                <button type="button" data-testid="request-invoice" disabled=move || request.pending().get() on:click=send>{tr("k.request_invoice")}</button>
+                <Show when=move || bad.get()>
+                    <p class="form-error" role="alert">{move || t(lang.get(), "k.bad_number")}</p>
+                </Show>
+            </form>
+        })}
     }
 }
 
@@ -212,6 +293,9 @@ fn ContractBody(view: ContractView, #[prop(into)] changed: Callback<()>) -> impl
                 </table>
             }.into_any()
         }}
+        {(k.state == "signed").then(|| view! {
+            <Invoices contract_id=id invoices=view.invoices.clone() may_request=view.actions.request_invoice may_decide=view.actions.decide_invoice changed/>
+        })}
         {move || reversing.get().map(|pid| view! {
             <div class="inline">
                 <label>{tr("k.reverse_reason")}<input type="text" data-testid="reverse-reason" bind:value=reason/></label>

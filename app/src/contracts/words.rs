@@ -74,6 +74,19 @@ pub const TEXTS: &Texts = &[
     ("k.totals", "应收 {due} · 已收 {got} · 未收 {left}", "Receivable {due} · received {got} · outstanding {left}"),
     ("k.live", "有新的回款记录", "New receipts arrived"),
     ("k.terms_none", "（无）", "(none)"),
+    ("k.invoices", "发票", "Invoices"),
+    ("k.no_invoices", "还没有开票申请。", "No invoice requests yet."),
+    ("k.request_invoice", "申请开票", "Request invoice"),
+    ("k.note", "备注", "Note"),
+    ("k.send_request", "提交申请", "Send request"),
+    ("k.invoice.requested", "待开票", "Requested"),
+    ("k.invoice.issued", "已开票", "Issued"),
+    ("k.invoice.rejected", "已退回", "Rejected"),
+    ("k.invoice_number", "发票号码", "Invoice number"),
+    ("k.issued_on", "开票日期", "Date issued"),
+    ("k.issue", "开具", "Issue"),
+    ("k.reject_invoice", "退回", "Reject"),
+    ("k.reject_reason", "退回原因（必填）", "Reason (required)"),
 ];
 
 /// The text for `key`: from this table, or else the main one.

@@ -19,7 +19,7 @@ use crate::clock::{now_ms, DAY_MS};
 use crate::db::{Db, Tx};
 use crate::error::{DomainError, DomainResult};
 use crate::events;
-use crate::objects::{Action, ObjectType, Scope};
+use crate::objects::{Action, ObjectType};
 use crate::policy::{decide_on, record_filter, require_on};
 use crate::tasks::Priority;
 
@@ -471,10 +471,18 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<ContractView> 
         .map(|r| r.try_get("id"))
         .transpose()?;
     let may_update = decide_on(&mut conn, actor, OBJECT, Action::Update, id).await?.allowed;
+    let finance = match receivables.first() {
+        Some(r) => decide_on(&mut conn, actor, ObjectType::Receivable, Action::Update, r.id).await?.allowed,
+        None => false,
+    };
+    let signed = contract.state == "signed";
+    let invoices = super::invoices::of_contract(&mut conn, actor, id).await?;
     let actions = ContractActions {
         submit: may_update && contract.state == "draft",
         sign: may_update && contract.state == "approved",
-        record_receipt: contract.state == "signed" && actor.scope(ObjectType::Receivable, Action::Update) != Scope::None && !receivables.is_empty(),
+        record_receipt: signed && finance,
+        request_invoice: signed && may_update,
+        decide_invoice: signed && finance,
     };
     Ok(ContractView {
         contract,
@@ -484,6 +492,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<ContractView> 
         instalments,
         receivables,
         receipts,
+        invoices,
         approval_id,
         actions,
     })

@@ -86,10 +86,10 @@ pub async fn seed(db: &Db) -> DomainResult<()> {
         lines: lines.into_iter().map(|(product_id, quantity, discount_bp)| LineInput { product_id, quantity, discount_bp }).collect(),
         instalments: plan(amount, dues),
     };
-    // A draft, and one waiting for the Beijing manager.
+    // A draft, and one waiting for the Shanghai manager (Beijing's inbox keeps the approvals demo).
     create(db, &bj_rep, &contract(customer_of(db, &bj_rep, 0).await?, "网关试点采购", vec![(p.gateway, 5, 0)], 3_400_000, &[day(30)])).await?;
-    let pending = create(db, &bj_rep, &contract(customer_of(db, &bj_rep, 1).await?, "CRM 订阅与实施", vec![(p.software, 1, 0), (p.services, 10, 500)], 7_650_000, &[day(15), day(45)])).await?;
-    submit(db, &bj_rep, ObjectType::Contract, pending).await?;
+    let pending = create(db, &sh_rep, &contract(customer_of(db, &sh_rep, 1).await?, "CRM 订阅与实施", vec![(p.software, 1, 0), (p.services, 10, 500)], 7_650_000, &[day(15), day(45)])).await?;
+    submit(db, &sh_rep, ObjectType::Contract, pending).await?;
     // Approved (manager, then finance), waiting to be signed.
     let approved = create(db, &bj_rep, &contract(customer_of(db, &bj_rep, 2).await?, "传感器扩容", vec![(p.sensors, 20, 1000)], 2_160_000, &[day(20)])).await?;
     let a = submit(db, &bj_rep, ObjectType::Contract, approved).await?;

@@ -9,6 +9,7 @@
 
 pub mod contracts;
 pub mod demo;
+pub mod invoices;
 pub mod products;
 pub mod receivables;
 

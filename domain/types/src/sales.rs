@@ -111,12 +111,30 @@ pub struct ReceiptRow {
     pub reverse_reason: Option<String>,
 }
 
+/// An invoice requested on a contract: requested, then issued (number, date) or rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub contract_id: i64,
+    pub amount_minor: Option<i64>,
+    pub currency: String,
+    pub state: String,
+    pub note: String,
+    pub number: Option<String>,
+    pub issued_on: Option<i64>,
+    pub reject_reason: Option<String>,
+    pub requested_by: String,
+    pub created_at: i64,
+}
+
 /// What the reader may do with a contract now (the server checks again).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractActions {
     pub submit: bool,
     pub sign: bool,
     pub record_receipt: bool,
+    pub request_invoice: bool,
+    pub decide_invoice: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +146,7 @@ pub struct ContractView {
     pub instalments: Vec<InstalmentRow>,
     pub receivables: Vec<ReceivableRow>,
     pub receipts: Vec<ReceiptRow>,
+    pub invoices: Vec<InvoiceRow>,
     /// The approval running on it now, or the latest one.
     pub approval_id: Option<i64>,
     pub actions: ContractActions,
