@@ -164,6 +164,8 @@ fn approval_conflict_key(code: &str) -> Option<&'static str> {
         "idempotency_key_reused" => "err.idempotency_key_reused",
         "contract_not_signed" => "err.contract_not_signed",
         "invoice_already_decided" => "err.invoice_already_decided",
+        "invoice_number_taken" => "err.invoice_number_taken",
+        "ticket_transition" => "err.ticket_transition",
         _ => return None,
     })
 }
@@ -248,6 +250,11 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "reference" => t(lang, "field.reference"),
         "idempotency_key" => t(lang, "field.idempotency_key"),
         "invoice_number" => t(lang, "field.invoice_number"),
+        "ticket_title" => t(lang, "field.ticket_title"),
+        "category" => t(lang, "field.category"),
+        "resolution" => t(lang, "field.resolution"),
+        "contract" => t(lang, "field.contract"),
+        "contact" => t(lang, "field.contact"),
         "issued_on" => t(lang, "field.issued_on"),
         _ => "",
     };
@@ -278,6 +285,8 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "sum_mismatch" => t(lang, "invalid.sum_mismatch"),
         "mixed" => t(lang, "invalid.mixed"),
         "in_future" => t(lang, "invalid.in_future"),
+        "not_service" => t(lang, "invalid.not_service"),
+        "not_of_customer" => t(lang, "invalid.not_of_customer"),
         "unknown" => t(lang, "invalid.unknown"),
         _ => t(lang, "invalid.other"),
     };

@@ -22,6 +22,7 @@ pub mod root;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tasks;
+pub mod tickets;
 pub mod ui;
 
 pub use root::{shell, App};

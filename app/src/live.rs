@@ -56,6 +56,7 @@ pub fn record_href(object: &str, id: i64) -> Option<String> {
         "task" => Some(format!("/tasks/{id}")),
         "lead" => Some(format!("/leads/{id}")),
         "contract" => Some(format!("/contracts/{id}")),
+        "ticket" => Some(format!("/tickets/{id}")),
         _ => None,
     }
 }
@@ -96,6 +97,9 @@ pub fn kind_key(kind: &str) -> &'static str {
         "invoice.requested" => "ev.invoice_requested",
         "invoice.issued" => "ev.invoice_issued",
         "invoice.rejected" => "ev.invoice_rejected",
+        "ticket.assigned" => "ev.ticket_assigned",
+        "ticket.updated" => "ev.ticket_updated",
+        "ticket.sla_breached" => "ev.ticket_sla_breached",
         _ => "ev.other",
     }
 }

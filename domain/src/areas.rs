@@ -14,6 +14,7 @@ pub fn object_of(area: Area) -> Option<ObjectType> {
         Area::Leads => Some(ObjectType::Lead),
         Area::Opportunities => Some(ObjectType::Opportunity),
         Area::Contracts => Some(ObjectType::Contract),
+        Area::Tickets => Some(ObjectType::Ticket),
         Area::Approvals => Some(ObjectType::Approval),
         Area::Tasks => Some(ObjectType::Task),
         Area::Reports => Some(ObjectType::Report),

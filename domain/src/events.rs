@@ -57,11 +57,12 @@ pub fn category(kind: &str) -> Option<&'static str> {
         "approval.waiting" | "approval.reminder" | "approval.escalated" | "approval.decided" | "approval.finished" => "approvals",
         "contract.signed" | "receipt.recorded" | "receipt.reversed" | "receivable.overdue" | "invoice.requested" | "invoice.issued"
         | "invoice.rejected" => "sales",
+        "ticket.assigned" | "ticket.updated" | "ticket.sla_breached" => "service",
         _ => return None,
     })
 }
 
-pub const CATEGORIES: &[&str] = &["assigned", "pool", "activity", "tasks", "comments", "mentions", "shares", "approvals", "sales"];
+pub const CATEGORIES: &[&str] = &["assigned", "pool", "activity", "tasks", "comments", "mentions", "shares", "approvals", "sales", "service"];
 
 /// Writes one event and its notifications. `target_user` names the person it is addressed to,
 /// when there is one (the new owner of an assigned record, the person reminded or mentioned).
@@ -121,6 +122,7 @@ async fn owner_of(conn: &mut AnyConnection, object: ObjectType, record_id: i64) 
         Some("tasks") => "SELECT owner_id FROM tasks WHERE id = $1",
         Some("contracts") => "SELECT owner_id FROM contracts WHERE id = $1",
         Some("receivables") => "SELECT owner_id FROM receivables WHERE id = $1",
+        Some("tickets") => "SELECT owner_id FROM tickets WHERE id = $1",
         _ => return Ok(None),
     };
     Ok(sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await?.and_then(|r| r.try_get::<Option<i64>, _>("owner_id").ok().flatten()))

@@ -29,6 +29,7 @@ pub mod records;
 pub mod rights;
 pub mod roles;
 pub mod sales;
+pub mod service;
 pub mod sharing;
 pub mod tasks;
 #[cfg(feature = "testing")]

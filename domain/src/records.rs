@@ -106,6 +106,19 @@ pub const RECEIVABLE_FIELDS: &[FieldDef] = &[
     id_field("unit_id"),
 ];
 
+/// Service tickets.
+pub const TICKET_FIELDS: &[FieldDef] = &[
+    id_field("title"),
+    id_field("category"),
+    id_field("priority"),
+    id_field("status"),
+    id_field("customer_id"),
+    f("description"),
+    f("resolution"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
 pub const TABLES: &[RecordTable] = &[
     RecordTable { object: ObjectType::Customer, table: "customers", fields: CUSTOMER_FIELDS },
     RecordTable { object: ObjectType::Task, table: "tasks", fields: TASK_FIELDS },
@@ -113,6 +126,7 @@ pub const TABLES: &[RecordTable] = &[
     RecordTable { object: ObjectType::Approval, table: "approval_documents", fields: APPROVAL_DOCUMENT_FIELDS },
     RecordTable { object: ObjectType::Contract, table: "contracts", fields: CONTRACT_FIELDS },
     RecordTable { object: ObjectType::Receivable, table: "receivables", fields: RECEIVABLE_FIELDS },
+    RecordTable { object: ObjectType::Ticket, table: "tickets", fields: TICKET_FIELDS },
 ];
 
 /// Products are not owned records (their product line decides who sees them) but have fields

@@ -119,10 +119,12 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
         name_en: "Branch manager",
         grants: || {
             let mut g = every(
-                &[O::Customer, O::Contact, O::Lead, O::Opportunity, O::Quote, O::Contract, O::Receivable, O::Ticket],
+                &[O::Customer, O::Contact, O::Lead, O::Opportunity, O::Quote, O::Contract, O::Ticket],
                 &[A::Read, A::Create, A::Update, A::Assign, A::Share, A::Export],
                 Scope::UnitAndBelow,
             );
+            // Managers follow their branch's money; finance records it.
+            g.extend(every(&[O::Receivable], &[A::Read, A::Export], Scope::UnitAndBelow));
             g.extend(every(&[O::Approval, O::Task, O::Report], &[A::Read, A::Create, A::Update], Scope::UnitAndBelow));
             g
         },

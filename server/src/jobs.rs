@@ -1,6 +1,8 @@
 //! Background jobs of one server instance: reminders for tasks that fell due and approval time
 //! limits (reminders, escalation to the approver's manager) (every minute),
-//! purging dead sessions and recycling pool customers (every ten minutes). All are idempotent, so
+//! purging dead sessions, recycling pool customers, flagging overdue receivables and tickets past
+//! their SLA (every ten minutes; each receivable and ticket is flagged once, so the flags are as
+//! good as a daily run, only sooner). All are idempotent, so
 //! several instances running them against one database is harmless.
 
 use std::time::Duration;
@@ -34,6 +36,16 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+            match domain::sales::receivables::flag_overdue(&state.db, domain::clock::now_ms()).await {
+                Ok(r) if !r.is_empty() => tracing::info!(receivables = r.len(), "overdue receivables flagged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "overdue flagging failed"),
+            }
+            match domain::service::tickets::flag_sla_breaches(&state.db, domain::clock::now_ms()).await {
+                Ok(r) if !r.is_empty() => tracing::info!(tickets = r.len(), "SLA breaches flagged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "SLA breach flagging failed"),
             }
             match domain::pools::recycle(&state.db, domain::clock::now_ms()).await {
                 Ok(r) if !r.recycled.is_empty() || !r.reminded.is_empty() => {

@@ -213,7 +213,7 @@ on_both_engines!(a_contract_goes_round_and_finance_records_receipts_once, |t| {
 
     // Finance is not asked yet; the manager is.
     let (status, body) = form(&s, &finance, "approvals/approve", &[("id", approval.to_string()), ("comment", String::new())]).await;
-    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND || status == StatusCode::CONFLICT, "{status} {body}");
+    assert_eq!((status, body), (StatusCode::NOT_FOUND, json!("NotFound")), "finance is asked at the second step only");
     assert_eq!(page(&s, &rep, id).await["contract"]["state"], "pending");
     let (status, body) = form(&s, &manager, "approvals/approve", &[("id", approval.to_string()), ("comment", "同意".into())]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -354,7 +354,11 @@ on_both_engines!(service_reads_contracts_without_amounts_and_finance_with_them, 
     }
     assert!(seen["receivables"].as_array().unwrap().is_empty(), "{seen}");
     assert!(seen["receipts"].as_array().unwrap().is_empty(), "{seen}");
-    assert_eq!(seen["actions"], json!({"submit": false, "sign": false, "record_receipt": false}));
+    let actions = seen["actions"].as_object().unwrap();
+    for name in ["submit", "sign", "record_receipt"] {
+        assert_eq!(actions[name], false, "{name}: {actions:?}");
+    }
+    assert!(actions.values().all(|v| v == false), "service may do nothing with it: {actions:?}");
     // Nor does the word "amount" leak a number somewhere else in the answer.
     assert!(!seen.to_string().contains("9600000"), "{seen}");
 

@@ -33,6 +33,7 @@ fn category_key(c: &str) -> &'static str {
         "mentions" => "ncat.mentions",
         "approvals" => "ncat.approvals",
         "sales" => "ncat.sales",
+        "service" => "ncat.service",
         _ => "ncat.shares",
     }
 }

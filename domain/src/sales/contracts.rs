@@ -329,7 +329,8 @@ pub async fn sign(db: &Db, actor: &Actor, id: i64) -> DomainResult<()> {
     .bind(actor.user_id)
     .execute(&mut *tx)
     .await?;
-    events::write(&mut tx, "contract.signed", OBJECT, id, Some(actor.user_id), None, json!({})).await?;
+    let customer: i64 = sqlx::query("SELECT customer_id FROM contracts WHERE id = $1").bind(id).fetch_one(&mut *tx).await?.try_get("customer_id")?;
+    events::write(&mut tx, "contract.signed", OBJECT, id, Some(actor.user_id), None, json!({ "customer_id": customer })).await?;
     // Finance of the contract's subsidiary invoices; the service unit of the customer's branch
     // (or, without one, of the subsidiary) prepares delivery. One task each, to the first of
     // them; all of them are told.
@@ -349,7 +350,7 @@ pub async fn sign(db: &Db, actor: &Actor, id: i64) -> DomainResult<()> {
             crate::tasks::insert_tx(&mut tx, actor.user_id, *first, &task_title, &description, Some(now + 3 * DAY_MS), Priority::High, Some((OBJECT, id))).await?;
         }
         for other in people.iter().skip(1) {
-            events::write(&mut tx, "contract.signed", OBJECT, id, Some(actor.user_id), Some(*other), json!({ "for": role })).await?;
+            events::write(&mut tx, "contract.signed", OBJECT, id, Some(actor.user_id), Some(*other), json!({ "for": role, "customer_id": customer })).await?;
         }
     }
     audit::record(&mut tx, Some(actor.user_id), "contract", Some(id), "sign", Some(json!({"state": "approved"})), Some(json!({"state": "signed"}))).await?;

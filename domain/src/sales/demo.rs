@@ -127,6 +127,40 @@ pub async fn seed(db: &Db) -> DomainResult<()> {
         }
     }
     super::receivables::flag_overdue(db, now).await?;
+    seed_tickets(db).await?;
     sqlx::query("DELETE FROM notifications WHERE event_id > $1").bind(before).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Tickets: a complaint on a Beijing contract in progress, an urgent fault already past its SLA,
+/// a resolved request, and an open request in Shanghai.
+async fn seed_tickets(db: &Db) -> DomainResult<()> {
+    use crate::service::tickets::{create, flag_sla_breaches, set_status};
+    use crate::service::NewTicket;
+    let bj = actor(db, "bj.service").await?;
+    let sh = actor(db, "sh.service").await?;
+    let bj_rep = actor(db, "bj.sales1").await?;
+    let sh_rep = actor(db, "sh.sales1").await?;
+    let signed: (i64, i64) = {
+        let r = sqlx::query("SELECT id, customer_id FROM contracts WHERE owner_id = $1 AND state = 'signed' ORDER BY id LIMIT 1").bind(bj_rep.user_id).fetch_one(db.pool()).await?;
+        (r.try_get("id")?, r.try_get("customer_id")?)
+    };
+    let ticket = |customer: i64, contract: Option<i64>, category: &str, priority: &str, title: &str| NewTicket {
+        customer_id: customer,
+        contract_id: contract,
+        category: category.into(),
+        priority: priority.into(),
+        title: title.into(),
+        description: "客户来电反映，详见标题。".into(),
+        ..Default::default()
+    };
+    let complaint = create(db, &bj, &ticket(signed.1, Some(signed.0), "complaint", "high", "实施进度慢于约定")).await?;
+    set_status(db, &bj, complaint, "in_progress", "").await?;
+    let fault = create(db, &bj, &ticket(customer_of(db, &bj_rep, 5).await?, None, "fault", "urgent", "系统无法登录")).await?;
+    sqlx::query("UPDATE tickets SET sla_due_at = created_at - 3600000 WHERE id = $1").bind(fault).execute(db.pool()).await?;
+    let request = create(db, &bj, &ticket(customer_of(db, &bj_rep, 6).await?, None, "request", "normal", "申请增加两个账号")).await?;
+    set_status(db, &bj, request, "resolved", "已开通两个账号并告知客户").await?;
+    create(db, &sh, &ticket(customer_of(db, &sh_rep, 2).await?, None, "request", "low", "咨询数据导出方式")).await?;
+    flag_sla_breaches(db, now_ms()).await?;
     Ok(())
 }

@@ -119,6 +119,9 @@ pub async fn decide(db: &Db, actor: &Actor, invoice: i64, decision: InvoiceDecis
             if number.chars().count() > 50 {
                 return Err(DomainError::invalid("invoice_number", "too_long"));
             }
+            if *issued_on <= 0 {
+                return Err(DomainError::invalid("issued_on", "required"));
+            }
             ("issued", Some(number.to_string()), Some(*issued_on), None)
         }
         InvoiceDecision::Reject { reason } => {
@@ -142,6 +145,16 @@ pub async fn decide(db: &Db, actor: &Actor, invoice: i64, decision: InvoiceDecis
     match receivable {
         Some(rid) => require_on(&mut tx, actor, ObjectType::Receivable, Action::Update, rid).await.map_err(|_| DomainError::Forbidden)?,
         None => return Err(DomainError::Forbidden),
+    }
+    // Four eyes: whoever asked for an invoice does not issue it.
+    if r.try_get::<i64, _>("requested_by")? == actor.user_id {
+        return Err(DomainError::Forbidden);
+    }
+    if let Some(n) = &number {
+        let taken = sqlx::query("SELECT 1 AS one FROM invoices WHERE number = $1 AND state = 'issued' AND id <> $2").bind(n).bind(invoice).fetch_optional(&mut *tx).await?;
+        if taken.is_some() {
+            return Err(DomainError::Conflict("invoice_number_taken".into()));
+        }
     }
     let now = now_ms();
     let won = sqlx::query(

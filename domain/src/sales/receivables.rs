@@ -259,7 +259,7 @@ pub async fn record_receipt(db: &Db, actor: &Actor, input: &ReceiptInput) -> Dom
         return Ok(done);
     }
     let r = sqlx::query(
-        "SELECT r.contract_id, r.currency, r.amount_minor, r.received_minor, k.owner_id, k.state FROM receivables r \
+        "SELECT r.contract_id, r.currency, r.amount_minor, r.received_minor, k.owner_id, k.state, k.customer_id FROM receivables r \
          JOIN contracts k ON k.id = r.contract_id WHERE r.id = $1",
     )
     .bind(input.receivable_id)
@@ -268,6 +268,7 @@ pub async fn record_receipt(db: &Db, actor: &Actor, input: &ReceiptInput) -> Dom
     let contract: i64 = r.try_get("contract_id")?;
     let currency: String = r.try_get("currency")?;
     let owner: Option<i64> = r.try_get("owner_id")?;
+    let customer: i64 = r.try_get("customer_id")?;
     let now = now_ms();
     // The key first: of concurrent submissions with one key, the others wait here for the first
     // and then fail on the UNIQUE index; they answer with its receipt below.
@@ -328,7 +329,7 @@ pub async fn record_receipt(db: &Db, actor: &Actor, input: &ReceiptInput) -> Dom
         contract,
         Some(actor.user_id),
         manager,
-        json!({ "receipt_id": id, "receivable_id": input.receivable_id, "amount_minor": c.amount_minor, "currency": currency }),
+        json!({ "receipt_id": id, "receivable_id": input.receivable_id, "amount_minor": c.amount_minor, "currency": currency, "customer_id": customer }),
     )
     .await?;
     audit::record(&mut tx, Some(actor.user_id), "receipt", Some(id), "create", None, Some(json!({"receivable_id": input.receivable_id, "amount_minor": c.amount_minor}))).await?;
@@ -375,6 +376,7 @@ pub async fn reverse_receipt(db: &Db, actor: &Actor, receipt: i64, reason: &str)
         .execute(&mut *tx)
         .await?;
     let contract: i64 = r.try_get("contract_id")?;
+    let customer: i64 = sqlx::query("SELECT customer_id FROM contracts WHERE id = $1").bind(contract).fetch_one(&mut *tx).await?.try_get("customer_id")?;
     events::write(
         &mut tx,
         "receipt.reversed",
@@ -382,7 +384,7 @@ pub async fn reverse_receipt(db: &Db, actor: &Actor, receipt: i64, reason: &str)
         contract,
         Some(actor.user_id),
         None,
-        json!({ "receipt_id": receipt, "receivable_id": receivable, "amount_minor": amount, "currency": r.try_get::<String, _>("currency")? }),
+        json!({ "receipt_id": receipt, "receivable_id": receivable, "amount_minor": amount, "currency": r.try_get::<String, _>("currency")?, "customer_id": customer }),
     )
     .await?;
     audit::record(&mut tx, Some(actor.user_id), "receipt", Some(receipt), "reverse", None, Some(json!({"reason": reason}))).await?;

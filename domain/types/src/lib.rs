@@ -17,4 +17,5 @@ pub mod notifications;
 pub mod opportunities;
 pub mod org;
 pub mod sales;
+pub mod service;
 pub mod users;

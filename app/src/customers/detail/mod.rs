@@ -7,6 +7,7 @@ pub mod grades;
 pub mod history;
 pub mod notes;
 pub mod opportunities;
+pub mod deals;
 pub mod page;
 pub mod record;
 pub mod shares;

@@ -44,6 +44,8 @@ pub struct Customer360 {
     pub can_create_task: bool,
     pub comments: Vec<CommentDto>,
     pub opportunities: Vec<Opportunity>,
+    pub contracts: Vec<domain_types::sales::ContractRow>,
+    pub tickets: Vec<domain_types::service::TicketRow>,
 }
 
 #[server(endpoint = "customers/page")]
@@ -64,6 +66,7 @@ pub async fn customer_page(id: i64) -> Result<Customer360, AppError> {
     let tasks = crate::tasks::table::tasks_of(&st, &actor, ObjectType::Customer, id).await?;
     let comments = crate::discussion::comments::comments_of(&st, &actor, ObjectType::Customer, id).await?;
     let opportunities = opportunities_of(&st, &actor, id).await?;
+    let (contracts, tickets) = crate::customers::detail::deals::deals_of(&st, &actor, id).await?;
     Ok(Customer360 {
         detail,
         activity,
@@ -79,6 +82,8 @@ pub async fn customer_page(id: i64) -> Result<Customer360, AppError> {
         can_create_task: actor.grants.can(ObjectType::Task, Action::Create),
         comments,
         opportunities,
+        contracts,
+        tickets,
     })
 }
 
@@ -137,7 +142,12 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let flash = RwSignal::new(false);
     if let Some(live) = crate::live::use_live() {
         Effect::new(move |_| {
-            let about_us = live.last.get().is_some_and(|e| (e.object == "customer" && e.record_id == id) || e.object == "task");
+            // A contract event names its customer: a receipt on one of theirs shows here at once.
+            let about_us = live.last.get().is_some_and(|e| {
+                (e.object == "customer" && e.record_id == id)
+                    || e.object == "task"
+                    || (matches!(e.object.as_str(), "contract" | "ticket") && e.data.get("customer_id").and_then(|c| c.as_i64()) == Some(id))
+            });
             if about_us || live.reset.get() > 0 {
                 if drafts.editing.get_untracked() {
                     stale.set(true);
@@ -221,6 +231,8 @@ pub fn CustomerDetailPage() -> impl IntoView {
                                 <Tags c=c.clone() set_tags/>
                                 <CustomerActivity id=cid can_update=c.can_update activity=page.activity.clone() add=add_contact follow/>
                                 <Opportunities list=page.opportunities.clone()/>
+                                <crate::customers::detail::deals::CustomerContracts list=page.contracts.clone()/>
+                                <crate::customers::detail::deals::CustomerTickets list=page.tickets.clone()/>
                                 <div class="card" data-testid="customer-tasks">
                                     <h2>{tr("nav.tasks")}</h2>
                                     {page.can_create_task.then(|| view! {

@@ -1,0 +1,145 @@
+//! `/tickets`: the tickets the viewer may read, newest first (open ones by default), SLA breaches
+//! marked, and the form to open one on a customer.
+
+use domain_types::service::{NewTicket, TicketRow, CATEGORIES, PRIORITIES};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::i18n::use_lang;
+use crate::live::use_live;
+use crate::tickets::api::{ticket_customers, ticket_list, CreateTicket};
+use crate::tickets::words::{code, t, tr};
+use crate::ui::action_error::{error_of, ActionError};
+use crate::ui::format::format_utc;
+use crate::ui::loading::loaded;
+
+#[component]
+fn NewTicketForm() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let customers = Resource::new(move || open.get(), |open| async move { if open { Some(ticket_customers().await) } else { None } });
+    let customer = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let category = RwSignal::new("request".to_string());
+    let priority = RwSignal::new("normal".to_string());
+    let description = RwSignal::new(String::new());
+    let save = ServerAction::<CreateTicket>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = save.value().get() {
+            navigate(&format!("/tickets/{id}"), Default::default());
+        }
+    });
+    let lang = use_lang();
+    let send = move |_| {
+        let ticket = NewTicket {
+            customer_id: customer.get_untracked().parse().unwrap_or(0),
+            category: category.get_untracked(),
+            priority: priority.get_untracked(),
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            ..Default::default()
+        };
+        save.dispatch(CreateTicket { ticket });
+    };
+    view! {
+        <Show when=move || !open.get()>
+            <button class="primary" data-testid="new-ticket" on:click=move |_| open.set(true)>{tr("tk.new")}</button>
+        </Show>
+        <Show when=move || open.get()>
+            <form class="ticket-form" data-testid="ticket-form" on:submit=|ev| ev.prevent_default()>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = loaded(customers).await.flatten().and_then(|r| r.ok()).unwrap_or_default();
+                        view! {
+                            <label>{tr("tk.customer")}
+                                <select data-testid="ticket-customer" bind:value=customer>
+                                    <option value="">{tr("tk.pick")}</option>
+                                    {list.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                </select>
+                            </label>
+                        }
+                    })}
+                </Transition>
+                <label>{tr("tk.title")}<input type="text" data-testid="ticket-title" bind:value=title/></label>
+                <label>{tr("tk.category")}
+                    <select data-testid="ticket-category" bind:value=category>
+                        {CATEGORIES.iter().map(|c| view! { <option value=*c>{move || code(lang.get(), c)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>{tr("tk.priority")}
+                    <select data-testid="ticket-priority" bind:value=priority>
+                        {PRIORITIES.iter().map(|p| view! { <option value=*p>{move || code(lang.get(), p)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>{tr("tk.description")}<textarea bind:value=description></textarea></label>
+                <ActionError error=error_of(save.value())/>
+                <div class="inline">
+                    <button type="button" class="primary" data-testid="ticket-save" disabled=move || save.pending().get() on:click=send>{tr("tk.save")}</button>
+                    <button type="button" on:click=move |_| open.set(false)>{tr("tk.cancel")}</button>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+#[component]
+fn TicketTable(rows: Vec<TicketRow>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table class="data-table" data-testid="ticket-table">
+            <thead><tr>
+                <th>{tr("tk.title")}</th><th>{tr("tk.customer")}</th><th>{tr("tk.category")}</th><th>{tr("tk.priority")}</th>
+                <th>{tr("tk.status")}</th><th>{tr("tk.due")}</th><th>{tr("tk.owner")}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let (category, priority, status) = (r.category.clone(), r.priority.clone(), r.status.clone());
+                    view! {
+                        <tr data-testid="ticket-row" class:overdue=r.breached>
+                            <td data-label=move || t(lang.get(), "tk.title")><a href=format!("/tickets/{}", r.id)>{r.title.clone()}</a></td>
+                            <td data-label=move || t(lang.get(), "tk.customer")>{r.customer_name.clone()}</td>
+                            <td data-label=move || t(lang.get(), "tk.category")>{move || code(lang.get(), &category)}</td>
+                            <td data-label=move || t(lang.get(), "tk.priority")>{move || code(lang.get(), &priority)}</td>
+                            <td data-label=move || t(lang.get(), "tk.status")>{move || code(lang.get(), &status)}</td>
+                            <td data-label=move || t(lang.get(), "tk.due")>{format_utc(r.sla_due_at)}{r.breached.then(|| view! { " "<span class="badge warn" data-testid="sla-breached">{tr("tk.breached")}</span> })}</td>
+                            <td data-label=move || t(lang.get(), "tk.owner")>{r.owner_name.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let lang = use_lang();
+    let open_only = RwSignal::new(true);
+    let tick = RwSignal::new(0u32);
+    if let Some(live) = use_live() {
+        Effect::new(move |_| {
+            if live.last.get().is_some_and(|e| e.object == "ticket") {
+                tick.update(|n| *n += 1);
+            }
+        });
+    }
+    let rows = Resource::new(move || (open_only.get(), tick.get()), |(open, _)| ticket_list(open, None));
+    view! {
+        <section class="tickets-page">
+            <div class="page-head">
+                <h1>{tr("tk.tickets")}</h1>
+                <NewTicketForm/>
+            </div>
+            <label class="inline"><input type="checkbox" data-testid="tickets-open-only" bind:checked=open_only/>{tr("tk.open_only")}</label>
+            <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p class="muted" data-testid="ticket-table">{tr("tk.none")}</p> }.into_any(),
+                        Ok(rows) => view! { <TicketTable rows/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
