@@ -166,6 +166,8 @@ fn approval_conflict_key(code: &str) -> Option<&'static str> {
         "invoice_already_decided" => "err.invoice_already_decided",
         "invoice_number_taken" => "err.invoice_number_taken",
         "ticket_transition" => "err.ticket_transition",
+        "quote_not_approved" => "err.quote_not_approved",
+        "quote_already_contracted" => "err.quote_already_contracted",
         _ => return None,
     })
 }
@@ -251,6 +253,7 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "idempotency_key" => t(lang, "field.idempotency_key"),
         "invoice_number" => t(lang, "field.invoice_number"),
         "ticket_title" => t(lang, "field.ticket_title"),
+        "quote_title" => t(lang, "field.quote_title"),
         "category" => t(lang, "field.category"),
         "resolution" => t(lang, "field.resolution"),
         "contract" => t(lang, "field.contract"),

@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>
                     <Route path=path!("contracts") view={Lazy::<lazy_pages::ContractsRoute>::new()}/>
                     <Route path=path!("contracts/:id") view={Lazy::<lazy_pages::ContractDetailRoute>::new()}/>
+                    <Route path=path!("quotes") view={Lazy::<lazy_pages::QuotesRoute>::new()}/>
+                    <Route path=path!("quotes/:id") view={Lazy::<lazy_pages::QuoteDetailRoute>::new()}/>
                     <Route path=path!("tickets") view={Lazy::<lazy_pages::TicketsRoute>::new()}/>
                     <Route path=path!("tickets/:id") view={Lazy::<lazy_pages::TicketDetailRoute>::new()}/>
                     <Route path=path!("approvals") view={Lazy::<lazy_pages::ApprovalsRoute>::new()}/>
@@ -130,6 +132,8 @@ mod lazy_pages {
     lazy_page!(ApprovalDetailRoute, Area::Approvals, crate::approvals::detail::ApprovalDetailPage);
     lazy_page!(ContractsRoute, Area::Contracts, crate::contracts::list::ContractsPage);
     lazy_page!(ContractDetailRoute, Area::Contracts, crate::contracts::detail::ContractDetailPage);
+    lazy_page!(QuotesRoute, Area::Contracts, crate::contracts::quotes::QuotesPage);
+    lazy_page!(QuoteDetailRoute, Area::Contracts, crate::contracts::quotes::QuoteDetailPage);
     lazy_page!(TicketsRoute, Area::Tickets, crate::tickets::list::TicketsPage);
     lazy_page!(TicketDetailRoute, Area::Tickets, crate::tickets::detail::TicketDetailPage);
     // The admin layout guards its pages.

@@ -123,6 +123,7 @@ async fn owner_of(conn: &mut AnyConnection, object: ObjectType, record_id: i64) 
         Some("contracts") => "SELECT owner_id FROM contracts WHERE id = $1",
         Some("receivables") => "SELECT owner_id FROM receivables WHERE id = $1",
         Some("tickets") => "SELECT owner_id FROM tickets WHERE id = $1",
+        Some("quotes") => "SELECT owner_id FROM quotes WHERE id = $1",
         _ => return Ok(None),
     };
     Ok(sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await?.and_then(|r| r.try_get::<Option<i64>, _>("owner_id").ok().flatten()))

@@ -33,6 +33,7 @@ pub async fn title_of(conn: &mut sqlx::AnyConnection, object: ObjectType, record
         ObjectType::Lead => "SELECT CASE WHEN company = '' THEN name ELSE company END AS title FROM leads WHERE id = $1",
         ObjectType::Opportunity => "SELECT name AS title FROM opportunities WHERE id = $1",
         ObjectType::Approval => "SELECT title FROM approval_documents WHERE id = $1",
+        ObjectType::Quote => "SELECT number || ' ' || title AS title FROM quotes WHERE id = $1",
         ObjectType::Ticket => "SELECT title FROM tickets WHERE id = $1",
         ObjectType::Contract => "SELECT number || ' ' || title AS title FROM contracts WHERE id = $1",
         ObjectType::Receivable => "SELECT k.number || ' ' || k.title AS title FROM receivables r JOIN contracts k ON k.id = r.contract_id WHERE r.id = $1",

@@ -106,6 +106,18 @@ pub const RECEIVABLE_FIELDS: &[FieldDef] = &[
     id_field("unit_id"),
 ];
 
+/// Quotes. Like contracts, their amounts may be hidden from a role.
+pub const QUOTE_FIELDS: &[FieldDef] = &[
+    id_field("number"),
+    id_field("title"),
+    id_field("state"),
+    id_field("customer_id"),
+    f("amount_minor"),
+    f("note"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
 /// Service tickets.
 pub const TICKET_FIELDS: &[FieldDef] = &[
     id_field("title"),
@@ -127,6 +139,7 @@ pub const TABLES: &[RecordTable] = &[
     RecordTable { object: ObjectType::Contract, table: "contracts", fields: CONTRACT_FIELDS },
     RecordTable { object: ObjectType::Receivable, table: "receivables", fields: RECEIVABLE_FIELDS },
     RecordTable { object: ObjectType::Ticket, table: "tickets", fields: TICKET_FIELDS },
+    RecordTable { object: ObjectType::Quote, table: "quotes", fields: QUOTE_FIELDS },
 ];
 
 /// Products are not owned records (their product line decides who sees them) but have fields

@@ -65,6 +65,13 @@ test('a contract is approved, signed and paid; the rep sees the receipt live', a
   assert.equal(await rep.page.locator('[data-testid=receipt-row]').count(), 0);
   assert.equal(await rep.page.locator('[data-testid=record-receipt]').count(), 0, 'sales do not record receipts');
 
+  // The rep also keeps the customer's 360 page open in a second tab.
+  const customerHref = await rep.page.locator('a[href^="/customers/"]').first().getAttribute('href');
+  const rep360 = await rep.ctx.newPage();
+  await rep360.goto(`${env.server.base}${customerHref}`);
+  await rep360.locator('[data-testid=customer-contract]', { hasText: '浏览器测试合同' }).waitFor();
+  await live(rep360);
+
   // Finance records ¥20,000 with a double click on the form's button.
   const fin = await openAs(env, 'finance', new URL(url).pathname);
   await fin.page.locator('[data-testid=record-receipt]').first().click();
@@ -81,6 +88,16 @@ test('a contract is approved, signed and paid; the rep sees the receipt live', a
   assert.equal(await rep.page.locator('[data-testid=receipt-row]').count(), 1);
   assert.match(await rep.page.locator('[data-testid=contract-received]').innerText(), /¥20,000\.00/);
   assert.match(await rep.page.locator('[data-testid=receivable-outstanding]').first().innerText(), /¥28,000\.00/);
+  // And the customer's 360 page too.
+  await rep360.locator('[data-testid=customer-contract]', { hasText: '浏览器测试合同' }).locator('[data-testid=customer-contract-received]', { hasText: '¥20,000.00' }).waitFor({ timeout: 10_000 });
+
+  // The rep asks for an invoice; finance sees the request live and issues it; the rep sees that live.
+  await rep.page.fill('[data-testid=invoice-amount]', '20000');
+  await rep.page.click('[data-testid=request-invoice]');
+  await fin.page.locator('[data-testid=invoice-row][data-state=requested]').waitFor({ timeout: 10_000 });
+  await fin.page.fill('[data-testid=invoice-number]', 'FP-E2E-001');
+  await fin.page.click('[data-testid=issue-invoice]');
+  await rep.page.locator('[data-testid=invoice-row][data-state=issued]', { hasText: 'FP-E2E-001' }).waitFor({ timeout: 10_000 });
 
   // An over-payment is refused with what is still outstanding; nothing is recorded.
   await fin.page.reload();
@@ -111,4 +128,37 @@ test('a Shanghai rep is offered only the lines Shanghai sells', async () => {
   assert.deepEqual(fin.errors, []);
   await sh.ctx.close();
   await fin.ctx.close();
+});
+
+test('service opens a ticket on a customer, works it and resolves it; the manager sees breaches', async () => {
+  const svc = await openAs(env, 'bj.service', '/tickets');
+  await svc.page.locator('[data-testid=ticket-row]').first().waitFor();
+  await svc.page.click('[data-testid=new-ticket]');
+  await svc.page.locator('[data-testid=ticket-customer] option').nth(1).waitFor({ state: 'attached' });
+  // Without a title the server refuses and the form keeps what was chosen.
+  await svc.page.selectOption('[data-testid=ticket-customer]', { index: 1 });
+  await svc.page.selectOption('[data-testid=ticket-category]', 'complaint');
+  await svc.page.click('[data-testid=ticket-save]');
+  await svc.page.locator('[data-testid=ticket-form] .form-error').waitFor();
+  assert.equal(await svc.page.inputValue('[data-testid=ticket-category]'), 'complaint');
+  await svc.page.fill('[data-testid=ticket-title]', '浏览器测试投诉');
+  await svc.page.selectOption('[data-testid=ticket-priority]', 'urgent');
+  await svc.page.click('[data-testid=ticket-save]');
+  await svc.page.waitForURL(/\/tickets\/\d+$/);
+  await svc.page.locator('[data-testid=ticket-status][data-status=open]').waitFor();
+  await svc.page.click('[data-testid=ticket-start]');
+  await svc.page.locator('[data-testid=ticket-status][data-status=in_progress]').waitFor();
+  // Resolving needs a resolution.
+  await svc.page.click('[data-testid=ticket-resolve]');
+  await svc.page.locator('.form-error').first().waitFor();
+  await svc.page.fill('[data-testid=ticket-resolution]', '已上门处理，客户确认');
+  await svc.page.click('[data-testid=ticket-resolve]');
+  await svc.page.locator('[data-testid=ticket-status][data-status=resolved]').waitFor();
+  // The branch manager sees the demo's urgent fault past its SLA.
+  const manager = await openAs(env, 'bj.manager', '/tickets');
+  await manager.page.locator('[data-testid=ticket-row]', { hasText: '系统无法登录' }).locator('[data-testid=sla-breached]').waitFor();
+  assert.deepEqual(svc.errors, []);
+  assert.deepEqual(manager.errors, []);
+  await svc.ctx.close();
+  await manager.ctx.close();
 });

@@ -30,6 +30,8 @@ const PAGES = [
   ['/admin/approval-flows', '[data-testid=flow-versions]'],
   ['/contracts', '[data-testid=contract-table]'],
   ['/contracts/1', '[data-testid=contract-heading]'],
+  ['/tickets', '[data-testid=ticket-table]'],
+  ['/tickets/1', '[data-testid=ticket-heading]'],
 ];
 
 /** A task, so that a task page exists: assigned through the tasks form. */
@@ -78,6 +80,7 @@ test('every lazily loaded page works when reached by navigation inside the app',
     ['tasks', '[data-testid=task-tabs]'],
     ['approvals', '[data-testid=approval-tabs]'],
     ['contracts', '[data-testid=contract-table]'],
+    ['tickets', '[data-testid=ticket-table]'],
     ['dashboard', '[data-testid=dashboard]'],
     ['admin', '[data-testid=unit-tree]'],
     ['customers', '[data-testid=customer-list]'],

@@ -147,3 +147,49 @@ CREATE TABLE invoices (
 );
 CREATE INDEX invoices_contract ON invoices(contract_id, id);
 CREATE INDEX invoices_state ON invoices(state, id);
+
+-- Settings of sales to cash (key, integer value): e.g. the discount (basis points) above which a
+-- quote needs approval.
+CREATE TABLE sales_settings (
+    key    TEXT    PRIMARY KEY,
+    value  INTEGER NOT NULL
+);
+INSERT INTO sales_settings (key, value) VALUES ('quote_discount_threshold_bp', 1000);
+
+-- 报价: state draft → (pending, when a discount exceeds the threshold) → approved; a rejection
+-- returns it to draft. An approved quote becomes a contract.
+CREATE TABLE quotes (
+    id               INTEGER PRIMARY KEY,
+    number           TEXT    NOT NULL UNIQUE,
+    title            TEXT    NOT NULL,
+    customer_id      INTEGER NOT NULL REFERENCES customers(id),
+    state            TEXT    NOT NULL DEFAULT 'draft',
+    amount_minor     INTEGER NOT NULL,
+    currency         TEXT    NOT NULL DEFAULT 'CNY',
+    max_discount_bp  INTEGER NOT NULL DEFAULT 0,
+    product_line     TEXT,
+    valid_until      INTEGER,
+    note             TEXT    NOT NULL DEFAULT '',
+    reject_reason    TEXT,
+    contract_id      INTEGER REFERENCES contracts(id),
+    owner_id         INTEGER REFERENCES users(id),
+    unit_id          INTEGER NOT NULL REFERENCES org_units(id),
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    created_by       INTEGER
+);
+CREATE INDEX quotes_owner ON quotes(owner_id, id);
+CREATE INDEX quotes_unit ON quotes(unit_id, id);
+CREATE INDEX quotes_customer ON quotes(customer_id, id);
+
+CREATE TABLE quote_lines (
+    id                INTEGER PRIMARY KEY,
+    quote_id          INTEGER NOT NULL REFERENCES quotes(id),
+    product_id        INTEGER NOT NULL REFERENCES products(id),
+    product_name      TEXT    NOT NULL,
+    quantity          INTEGER NOT NULL,
+    unit_price_minor  INTEGER NOT NULL,
+    discount_bp       INTEGER NOT NULL DEFAULT 0,
+    amount_minor      INTEGER NOT NULL
+);
+CREATE INDEX quote_lines_quote ON quote_lines(quote_id, id);

@@ -156,3 +156,50 @@ pub async fn decide_invoice(id: i64, issue: bool, number: String, issued_on: Str
     let decision = if issue { InvoiceDecision::Issue { number, issued_on: day(&issued_on, "issued_on")? } } else { InvoiceDecision::Reject { reason } };
     domain::sales::invoices::decide(&st.db, &actor, id, decision).await.map_err(domain_err)
 }
+
+#[server(endpoint = "quotes/list")]
+pub async fn quote_list(before_id: Option<i64>) -> Result<Vec<domain_types::sales::QuoteRow>, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    domain::sales::quotes::list(&st.db, &actor, before_id, 50).await.map_err(domain_err)
+}
+
+#[server(endpoint = "quotes/page")]
+pub async fn quote_page(id: i64) -> Result<domain_types::sales::QuoteView, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    domain::sales::quotes::get(&st.db, &actor, id).await.map_err(domain_err)
+}
+
+#[server(endpoint = "quotes/create", input = Json)]
+pub async fn create_quote(quote: domain_types::sales::QuoteInput) -> Result<i64, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    domain::sales::quotes::create(&st.db, &actor, &quote).await.map_err(domain_err)
+}
+
+/// Submits a quote: the approval's id when its discount needs approval, None when approved at once.
+#[server(endpoint = "quotes/submit")]
+pub async fn submit_quote(id: i64) -> Result<Option<i64>, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    domain::sales::quotes::submit(&st.db, &actor, id).await.map_err(domain_err)
+}
+
+/// Turns an approved quote into a draft contract paid in one instalment due on `due` (`YYYY-MM-DD`).
+#[server(endpoint = "quotes/to_contract")]
+pub async fn quote_to_contract(id: i64, due: String) -> Result<i64, AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    let amount = domain::sales::quotes::get(&st.db, &actor, id).await.map_err(domain_err)?.quote.amount_minor.ok_or_else(|| crate::error::fail(AppError::Forbidden))?;
+    let plan = [domain::sales::InstalmentInput { due_at: day(&due, "due_date")?, amount_minor: amount }];
+    domain::sales::quotes::to_contract(&st.db, &actor, id, &plan).await.map_err(domain_err)
+}
+
+/// Administrators set the discount (basis points) above which quotes need approval.
+#[server(endpoint = "quotes/threshold")]
+pub async fn set_quote_threshold(bp: i64) -> Result<(), AppError> {
+    use crate::server::{actor, domain_err};
+    let (st, actor) = actor().await?;
+    domain::sales::quotes::set_threshold(&st.db, &actor, bp).await.map_err(domain_err)
+}

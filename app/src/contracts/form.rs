@@ -43,8 +43,9 @@ fn parse_line(product: &str, quantity: &str, discount: &str) -> Option<LineInput
     Some(LineInput { product_id, quantity, discount_bp })
 }
 
+/// The form for a new contract, or (`quote`) for a new quote: the same lines, no payment plan.
 #[component]
-pub fn NewContract() -> impl IntoView {
+pub fn NewContract(#[prop(optional)] quote: bool) -> impl IntoView {
     let lang = use_lang();
     let open = RwSignal::new(false);
     let choices = Resource::new(move || open.get(), move |open| async move { if open { Some(contract_choices().await) } else { None } });
@@ -71,16 +72,25 @@ pub fn NewContract() -> impl IntoView {
     let planned = move || instalments.get().iter().filter_map(|i| parse_minor(&i.amount.get())).sum::<i64>();
     let bad_number = RwSignal::new(false);
     let save = ServerAction::<crate::contracts::api::CreateContract>::new();
+    let save_quote = ServerAction::<crate::contracts::api::CreateQuote>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = save.value().get() {
             navigate(&format!("/contracts/{id}"), Default::default());
+        }
+        if let Some(Ok(id)) = save_quote.value().get() {
+            navigate(&format!("/quotes/{id}"), Default::default());
         }
     });
     let send = move |_| {
         let parsed_lines: Option<Vec<LineInput>> = lines.get_untracked().iter().map(|l| parse_line(&l.product.get_untracked(), &l.quantity.get_untracked(), &l.discount.get_untracked())).collect();
         let parsed_plan: Option<Vec<(String, i64)>> = instalments.get_untracked().iter().map(|i| Some((i.due.get_untracked().trim().to_string(), parse_minor(&i.amount.get_untracked())?))).collect();
         match (parsed_lines, parsed_plan, customer.get_untracked().parse::<i64>()) {
+            (Some(lines), _, customer_id) if quote => {
+                bad_number.set(false);
+                let quote = domain_types::sales::QuoteInput { customer_id: customer_id.unwrap_or(0), title: title.get_untracked(), note: terms.get_untracked(), valid_until: None, lines };
+                save_quote.dispatch(crate::contracts::api::CreateQuote { quote });
+            }
             (Some(lines), Some(instalments), customer_id) => {
                 bad_number.set(false);
                 let form = ContractForm { customer_id: customer_id.unwrap_or(0), title: title.get_untracked(), terms: terms.get_untracked(), lines, instalments };
@@ -89,7 +99,7 @@ pub fn NewContract() -> impl IntoView {
             _ => bad_number.set(true),
         }
     };
-    let error = error_of::<i64, _>(save.value());
+    let error = crate::ui::action_error::first_error(vec![error_of::<i64, _>(save.value()), error_of::<i64, _>(save_quote.value())]);
     let open_form = move |_| {
         if lines.get_untracked().is_empty() {
             add_line();
@@ -101,11 +111,11 @@ pub fn NewContract() -> impl IntoView {
     view! {
         <div class="new-contract">
             <Show when=move || !open.get()>
-                <button class="primary" data-testid="new-contract" on:click=open_form>{tr("k.new")}</button>
+                <button class="primary" data-testid=if quote { "new-quote" } else { "new-contract" } on:click=open_form>{tr(if quote { "k.new_quote" } else { "k.new" })}</button>
             </Show>
             <Show when=move || open.get()>
                 <form class="contract-form" data-testid="contract-form" on:submit=|ev| ev.prevent_default()>
-                    <h3>{tr("k.new")}</h3>
+                    <h3>{tr(if quote { "k.new_quote" } else { "k.new" })}</h3>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let customers = loaded(choices).await.flatten().and_then(|r| r.ok()).map(|c| c.customers).unwrap_or_default();
@@ -135,7 +145,7 @@ pub fn NewContract() -> impl IntoView {
                         </For>
                         <button type="button" data-testid="add-line" on:click=move |_| add_line()>{tr("k.add_line")}</button>
                     </fieldset>
-                    <fieldset>
+                    <fieldset class:hidden=quote>
                         <legend>{tr("k.plan")}</legend>
                         <For each=move || instalments.get() key=|i| i.key let:inst>
                             <div class="inline contract-instalment" data-testid="contract-instalment">
@@ -146,14 +156,16 @@ pub fn NewContract() -> impl IntoView {
                         </For>
                         <button type="button" data-testid="add-instalment" on:click=move |_| add_instalment()>{tr("k.add_instalment")}</button>
                     </fieldset>
-                    <p data-testid="contract-total">{tr("k.total")}": "{move || format_money(total(), "CNY")}" · "{tr("k.planned")}": "{move || format_money(planned(), "CNY")}</p>
-                    <label>{tr("k.terms")}<textarea bind:value=terms></textarea></label>
+                    <p data-testid="contract-total">{tr("k.total")}": "{move || format_money(total(), "CNY")}
+                        {(!quote).then(|| view! { " · "{tr("k.planned")}": "{move || format_money(planned(), "CNY")} })}
+                    </p>
+                    <label>{tr(if quote { "k.note" } else { "k.terms" })}<textarea bind:value=terms></textarea></label>
                     <Show when=move || bad_number.get()>
                         <p class="form-error" role="alert">{move || t(lang.get(), "k.bad_number")}</p>
                     </Show>
                     <ActionError error/>
                     <div class="inline">
-                        <button type="button" class="primary" data-testid="contract-save" disabled=move || save.pending().get() on:click=send>{tr("k.save")}</button>
+                        <button type="button" class="primary" data-testid="contract-save" disabled=move || save.pending().get() || save_quote.pending().get() on:click=send>{tr("k.save")}</button>
                         <button type="button" on:click=move |_| open.set(false)>{tr("k.cancel")}</button>
                     </div>
                 </form>

@@ -93,6 +93,7 @@ pub fn ContractsPage() -> impl IntoView {
         <section class="contracts-page">
             <div class="page-head">
                 <h1>{tr("k.contracts")}</h1>
+                <a href="/quotes" class="button secondary" data-testid="to-quotes">{tr("k.quotes")}</a>
                 <NewContract/>
             </div>
             <div class="tabs" role="tablist">

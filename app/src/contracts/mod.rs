@@ -6,4 +6,5 @@ pub mod api;
 pub mod detail;
 pub mod form;
 pub mod list;
+pub mod quotes;
 pub mod words;

@@ -216,12 +216,11 @@ pub(crate) struct Submission {
 
 /// The submission facts of a document (the sales module adds contracts and quotes here).
 pub(crate) async fn facts_of(conn: &mut AnyConnection, object: ObjectType, id: i64) -> DomainResult<Submission> {
-    if object == ObjectType::Contract {
-        return crate::sales::contracts::submission(conn, id).await;
-    }
-    if object != OBJECT {
-        // Quotes: their table arrives with the quotes of the sales module.
-        return Err(DomainError::NotFound);
+    match object {
+        ObjectType::Contract => return crate::sales::contracts::submission(conn, id).await,
+        ObjectType::Quote => return crate::sales::quotes::submission(conn, id).await,
+        OBJECT => {}
+        _ => return Err(DomainError::NotFound),
     }
     let lock = "SELECT doc_type, title, state, amount_minor, currency, discount_bp, product_line, customer_id, target_unit_id \
                 FROM approval_documents WHERE id = $1";
@@ -266,8 +265,10 @@ pub enum Outcome {
 /// Runs a document type's follow-up inside the transition's transaction: the state of the
 /// document, and for an approved customer transfer the transfer itself.
 pub(crate) async fn follow_up(tx: &mut Tx, actor_id: i64, doc_type: DocType, object: ObjectType, id: i64, outcome: Outcome, reason: &str) -> DomainResult<()> {
-    if object == ObjectType::Contract {
-        return crate::sales::contracts::follow_up(tx, id, outcome, reason).await;
+    match object {
+        ObjectType::Contract => return crate::sales::contracts::follow_up(tx, id, outcome, reason).await,
+        ObjectType::Quote => return crate::sales::quotes::follow_up(tx, id, outcome, reason).await,
+        _ => {}
     }
     if object != OBJECT {
         return Err(DomainError::Internal(format!("no follow-up for {}", object.as_str())));

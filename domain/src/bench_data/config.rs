@@ -43,7 +43,17 @@ pub fn start_of_today_ms() -> i64 {
     crate::clock::now_ms() / DAY_MS * DAY_MS
 }
 
+/// Contracts per customer: 200,000 contracts for the default million customers.
+pub const CONTRACTS_PER_CUSTOMER: f64 = 0.2;
+
 impl BenchConfig {
+    /// How many contracts to write (about; drawn per held customer), with about 3.5 instalments
+    /// each and, when signed (85%), one receivable per instalment: some 600,000 receivables and
+    /// 370,000 receipts for the default million customers.
+    pub fn contracts(&self) -> usize {
+        (self.customers as f64 * CONTRACTS_PER_CUSTOMER).round() as usize
+    }
+
     pub(super) fn validate(&self) -> DomainResult<()> {
         let bad = |field| Err(DomainError::invalid(field, "out_of_range"));
         if !(4..=8).contains(&self.max_depth) {
@@ -80,6 +90,15 @@ pub struct Summary {
     pub tags: usize,
     pub shares: usize,
     pub pools: usize,
+    pub products: usize,
+    pub contracts: usize,
+    pub contract_lines: usize,
+    pub instalments: usize,
+    pub receivables: usize,
+    /// Receivables due before the end of the period and not fully received.
+    pub overdue: usize,
+    /// Receipts, reversed ones included.
+    pub receipts: usize,
     /// Seconds per phase, in order.
     pub timings: Vec<(&'static str, f64)>,
     pub password: &'static str,

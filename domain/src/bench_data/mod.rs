@@ -1,6 +1,7 @@
 //! A large, realistic data set for measuring the product at scale: a group with subsidiaries,
 //! branches, departments and teams (closure table included), thousands of users in the built-in
-//! roles, a million customers with contacts, follow-ups, tags, shares and per-branch pools.
+//! roles, a million customers with contacts, follow-ups, tags, shares and per-branch pools, and
+//! sales to cash on them: products, contracts with their plans, receivables and receipts.
 //!
 //! Everything is generated in Rust from one seed (same seed and end date, same data) and written
 //! with multi-row `INSERT ... VALUES (...), (...)` statements in large transactions, on one
@@ -14,6 +15,8 @@
 //! - `pools`: one pool per branch with its entry rules;
 //! - `customers`: customers with their tags, and per customer `activity` (contacts and
 //!   follow-ups) and `shares`;
+//! - `sales`: product lines and products, contracts on held customers (one per five customers),
+//!   their lines and payment plans, the receivables of the signed ones and the receipts;
 //! - `bulk`: multi-row inserts and the index handling around the load.
 
 mod activity;
@@ -22,11 +25,12 @@ mod config;
 mod customers;
 mod org;
 mod pools;
+mod sales;
 mod sampling;
 mod shares;
 mod vocabulary;
 
-pub use config::{start_of_today_ms, BenchConfig, Summary, BENCH_PASSWORD};
+pub use config::{start_of_today_ms, BenchConfig, Summary, BENCH_PASSWORD, CONTRACTS_PER_CUSTOMER};
 
 use std::time::Instant;
 
@@ -45,7 +49,7 @@ use crate::roles::ensure_builtin_roles;
 pub async fn generate(db: &Db, cfg: &BenchConfig) -> DomainResult<Summary> {
     cfg.validate()?;
     let mut conn = db.pool().acquire().await?.detach();
-    for table in ["users", "org_units", "customers"] {
+    for table in ["users", "org_units", "customers", "product_lines", "contracts"] {
         let n: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"))).fetch_one(&mut conn).await?.try_get("n")?;
         if n > 0 {
             return Err(DomainError::Conflict("database_not_empty".into()));
@@ -69,7 +73,7 @@ pub async fn generate(db: &Db, cfg: &BenchConfig) -> DomainResult<Summary> {
         }
     }
     let mut dropped = Vec::new();
-    for table in BULK_TABLES {
+    for table in BULK_TABLES.iter().chain(sales::BULK_TABLES) {
         for (name, def) in secondary_indexes(&mut conn, dialect, table).await? {
             exec(&mut conn, &format!("DROP INDEX {name}")).await?;
             dropped.push((name, def));
@@ -86,7 +90,7 @@ pub async fn generate(db: &Db, cfg: &BenchConfig) -> DomainResult<Summary> {
     summary.timings.push(("indexes", started.elapsed().as_secs_f64()));
     let started = Instant::now();
     if dialect == Dialect::Postgres {
-        for table in ID_TABLES {
+        for table in ID_TABLES.iter().chain(sales::ID_TABLES) {
             exec(&mut conn, &format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")).await?;
         }
         exec(&mut conn, "RESET session_replication_role").await.ok();
@@ -129,5 +133,14 @@ async fn load(db: &Db, conn: &mut sqlx::AnyConnection, cfg: &BenchConfig) -> Dom
     let started = Instant::now();
     customers::write_customers(conn, dialect, cfg, &p, &mut rng, &mut summary).await?;
     summary.timings.push(("customers and related rows", started.elapsed().as_secs_f64()));
+
+    let started = Instant::now();
+    sales::write_sales(conn, dialect, cfg, &p, &mut rng, &mut summary).await?;
+    summary.timings.push(("contracts, receivables and receipts", started.elapsed().as_secs_f64()));
+    info(format!(
+        "{} products, {} contracts ({} lines, {} instalments), {} receivables ({} overdue), {} receipts in {:.1}s",
+        summary.products, summary.contracts, summary.contract_lines, summary.instalments, summary.receivables, summary.overdue, summary.receipts,
+        started.elapsed().as_secs_f64()
+    ));
     Ok(summary)
 }

@@ -8,7 +8,7 @@
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::products::sellable_on;
+use super::lines::{self, LineTable, PricedLine};
 use super::{checked_money, ContractActions, ContractInput, ContractLineRow, ContractRow, ContractView, InstalmentRow};
 use crate::acting::Actor;
 use crate::approvals::documents::{Outcome, Submission};
@@ -24,23 +24,13 @@ use crate::policy::{decide_on, record_filter, require_on};
 use crate::tasks::Priority;
 
 pub const OBJECT: ObjectType = ObjectType::Contract;
-const MAX_LINES: usize = 50;
 const MAX_INSTALMENTS: usize = 36;
-
-struct CheckedLine {
-    product_id: i64,
-    product_name: String,
-    quantity: i64,
-    unit_price_minor: i64,
-    discount_bp: i64,
-    amount_minor: i64,
-}
 
 struct Checked {
     title: String,
     terms: String,
     currency: String,
-    lines: Vec<CheckedLine>,
+    lines: Vec<PricedLine>,
     instalments: Vec<(i64, i64)>,
     amount_minor: i64,
     max_discount_bp: i64,
@@ -48,16 +38,16 @@ struct Checked {
     product_line: Option<String>,
 }
 
-/// quantity × price less the discount, rounded half up to the minor unit.
-pub fn line_amount(quantity: i64, unit_price_minor: i64, discount_bp: i64) -> Option<i64> {
-    let gross = (quantity as i128).checked_mul(unit_price_minor as i128)?;
-    let net = gross.checked_mul(10_000 - discount_bp as i128)?.checked_add(5_000)? / 10_000;
-    i64::try_from(net).ok()
-}
+pub use super::lines::line_amount;
 
 /// Parses the typed contract once: every product must be one the actor may sell, the plan must
 /// add up to the amount, the money must fit.
 async fn check(conn: &mut AnyConnection, actor: &Actor, c: &ContractInput) -> DomainResult<Checked> {
+    check_priced(conn, actor, c, None).await
+}
+
+/// As [`check`], with the unit prices agreed in a quote instead of today's catalogue prices.
+async fn check_priced(conn: &mut AnyConnection, actor: &Actor, c: &ContractInput, quoted: Option<&[i64]>) -> DomainResult<Checked> {
     let title = c.title.trim().to_string();
     if title.is_empty() {
         return Err(DomainError::invalid("contract_title", "required"));
@@ -68,45 +58,17 @@ async fn check(conn: &mut AnyConnection, actor: &Actor, c: &ContractInput) -> Do
     if c.terms.chars().count() > 4000 {
         return Err(DomainError::invalid("terms", "too_long"));
     }
-    if c.lines.is_empty() {
-        return Err(DomainError::invalid("lines", "required"));
-    }
-    if c.lines.len() > MAX_LINES {
-        return Err(DomainError::invalid("lines", "too_many"));
-    }
     // Nobody writes a contract for a customer they may not see.
     require_on(conn, actor, ObjectType::Customer, Action::Read, c.customer_id).await?;
-    let mut lines = Vec::new();
-    let mut by_line: Vec<(String, i64)> = Vec::new();
-    let mut currency: Option<String> = None;
-    for l in &c.lines {
-        if !(1..=1_000_000).contains(&l.quantity) {
-            return Err(DomainError::invalid("quantity", "out_of_range"));
+    let mut priced = lines::price(conn, actor, &c.lines).await?;
+    if let Some(prices) = quoted {
+        for (line, price) in priced.lines.iter_mut().zip(prices) {
+            line.unit_price_minor = *price;
+            line.amount_minor = line_amount(line.quantity, *price, line.discount_bp).ok_or(DomainError::invalid("amount", "out_of_range"))?;
         }
-        if !(0..=10_000).contains(&l.discount_bp) {
-            return Err(DomainError::invalid("discount", "out_of_range"));
-        }
-        let p = sellable_on(conn, actor, l.product_id).await?;
-        match &currency {
-            None => currency = Some(p.currency.clone()),
-            Some(cur) if *cur != p.currency => return Err(DomainError::invalid("currency", "mixed")),
-            Some(_) => {}
-        }
-        let amount = line_amount(l.quantity, p.unit_price_minor, l.discount_bp).ok_or(DomainError::invalid("amount", "out_of_range"))?;
-        match by_line.iter_mut().find(|(n, _)| *n == p.line_name) {
-            Some((_, sum)) => *sum += amount,
-            None => by_line.push((p.line_name.clone(), amount)),
-        }
-        lines.push(CheckedLine {
-            product_id: l.product_id,
-            product_name: p.name,
-            quantity: l.quantity,
-            unit_price_minor: p.unit_price_minor,
-            discount_bp: l.discount_bp,
-            amount_minor: amount,
-        });
+        priced.amount_minor = checked_money("amount", priced.lines.iter().try_fold(0i64, |s, l| s.checked_add(l.amount_minor)).ok_or(DomainError::invalid("amount", "out_of_range"))?)?;
     }
-    let amount_minor = checked_money("amount", lines.iter().try_fold(0i64, |s, l| s.checked_add(l.amount_minor)).ok_or(DomainError::invalid("amount", "out_of_range"))?)?;
+    let amount_minor = priced.amount_minor;
     if c.instalments.is_empty() {
         return Err(DomainError::invalid("instalments", "required"));
     }
@@ -128,26 +90,25 @@ async fn check(conn: &mut AnyConnection, actor: &Actor, c: &ContractInput) -> Do
     if planned != amount_minor {
         return Err(DomainError::invalid("instalments", "sum_mismatch"));
     }
-    let currency = currency.unwrap_or_else(|| "CNY".into());
+    let currency = priced.currency;
     let wanted = c.currency.trim().to_ascii_uppercase();
     if !wanted.is_empty() && wanted != currency {
         return Err(DomainError::invalid("currency", "mixed"));
     }
-    by_line.sort_by(|a, b| b.1.cmp(&a.1));
     Ok(Checked {
         title,
         terms: c.terms.trim().to_string(),
         currency,
-        max_discount_bp: lines.iter().map(|l| l.discount_bp).max().unwrap_or(0),
-        product_line: by_line.first().map(|(n, _)| n.clone()),
-        lines,
+        max_discount_bp: priced.max_discount_bp,
+        product_line: priced.product_line,
+        lines: priced.lines,
         instalments,
         amount_minor,
     })
 }
 
 async fn write_parts(tx: &mut Tx, id: i64, c: &Checked) -> DomainResult<()> {
-    sqlx::query("DELETE FROM contract_lines WHERE contract_id = $1").bind(id).execute(&mut **tx).await?;
+    lines::write(tx, LineTable::Contract, id, &c.lines).await?;
     sqlx::query("DELETE FROM contract_instalments WHERE contract_id = $1").bind(id).execute(&mut **tx).await?;
     for l in &c.lines {
         sqlx::query(
@@ -183,6 +144,42 @@ pub async fn create(db: &Db, actor: &Actor, input: &ContractInput) -> DomainResu
     }
     let mut tx = db.begin_write().await?;
     let c = check(&mut tx, actor, input).await?;
+    let id = insert(&mut tx, actor, input, &c).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates the draft contract of an approved quote, at the quoted prices; a quote becomes one
+/// contract only (a second attempt, or a concurrent one, is refused).
+pub(crate) async fn create_from_quote(db: &Db, actor: &Actor, input: &ContractInput, quote: i64) -> DomainResult<i64> {
+    if !actor.may_create(OBJECT) {
+        return Err(DomainError::Forbidden);
+    }
+    let mut tx = db.begin_write().await?;
+    let prices: Vec<i64> = sqlx::query("SELECT unit_price_minor FROM quote_lines WHERE quote_id = $1 ORDER BY id")
+        .bind(quote)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("unit_price_minor"))
+        .collect::<Result<_, _>>()?;
+    let c = check_priced(&mut tx, actor, input, Some(&prices)).await?;
+    let id = insert(&mut tx, actor, input, &c).await?;
+    let won = sqlx::query("UPDATE quotes SET contract_id = $2, updated_at = $3 WHERE id = $1 AND contract_id IS NULL AND state = 'approved'")
+        .bind(quote)
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if won != 1 {
+        return Err(DomainError::Conflict("quote_already_contracted".into()));
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert(tx: &mut Tx, actor: &Actor, input: &ContractInput, c: &Checked) -> DomainResult<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO contracts (number, title, customer_id, state, amount_minor, currency, max_discount_bp, product_line, terms, \
@@ -200,14 +197,13 @@ pub async fn create(db: &Db, actor: &Actor, input: &ContractInput) -> DomainResu
     .bind(actor.user_id)
     .bind(actor.units[0])
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
-    sqlx::query("UPDATE contracts SET number = $2 WHERE id = $1").bind(id).bind(format!("HT-{id:06}")).execute(&mut *tx).await?;
-    write_parts(&mut tx, id, &c).await?;
-    events::write(&mut tx, "contract.create", OBJECT, id, Some(actor.user_id), None, json!({ "customer_id": input.customer_id })).await?;
-    audit::record(&mut tx, Some(actor.user_id), "contract", Some(id), "create", None, Some(json!({"title": c.title, "amount_minor": c.amount_minor}))).await?;
-    tx.commit().await?;
+    sqlx::query("UPDATE contracts SET number = $2 WHERE id = $1").bind(id).bind(format!("HT-{id:06}")).execute(&mut **tx).await?;
+    write_parts(tx, id, c).await?;
+    events::write(tx, "contract.create", OBJECT, id, Some(actor.user_id), None, json!({ "customer_id": input.customer_id })).await?;
+    audit::record(tx, Some(actor.user_id), "contract", Some(id), "create", None, Some(json!({"title": c.title, "amount_minor": c.amount_minor}))).await?;
     Ok(id)
 }
 

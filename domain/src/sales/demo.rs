@@ -127,6 +127,21 @@ pub async fn seed(db: &Db) -> DomainResult<()> {
         }
     }
     super::receivables::flag_overdue(db, now).await?;
+    // Quotes: one within the discount threshold (approved at once), one above it under approval
+    // in Shanghai, and a draft.
+    use super::quotes;
+    let quote = |customer: i64, title: &str, lines: Vec<(i64, i64, i64)>| super::QuoteInput {
+        customer_id: customer,
+        title: title.into(),
+        note: "报价有效期 30 天。".into(),
+        valid_until: Some(day(30)),
+        lines: lines.into_iter().map(|(product_id, quantity, discount_bp)| LineInput { product_id, quantity, discount_bp }).collect(),
+    };
+    let q = quotes::create(db, &bj_rep, &quote(customer_of(db, &bj_rep, 7).await?, "智能网关方案报价", vec![(p.gateway, 10, 500), (p.services, 5, 0)])).await?;
+    quotes::submit(db, &bj_rep, q).await?;
+    let q = quotes::create(db, &sh_rep, &quote(customer_of(db, &sh_rep, 3).await?, "CRM 三年订阅报价", vec![(p.software, 3, 1800)])).await?;
+    quotes::submit(db, &sh_rep, q).await?;
+    quotes::create(db, &bj_rep, &quote(customer_of(db, &bj_rep, 8).await?, "传感器补货报价", vec![(p.sensors, 50, 0)])).await?;
     seed_tickets(db).await?;
     sqlx::query("DELETE FROM notifications WHERE event_id > $1").bind(before).execute(db.pool()).await?;
     Ok(())

@@ -10,7 +10,9 @@
 pub mod contracts;
 pub mod demo;
 pub mod invoices;
+pub mod lines;
 pub mod products;
+pub mod quotes;
 pub mod receivables;
 
 pub use domain_types::sales::*;

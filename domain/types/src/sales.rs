@@ -180,3 +180,49 @@ pub struct MoneyTotals {
 }
 
 pub const RECEIPT_METHODS: &[&str] = &["bank_transfer", "cash", "cheque", "online", "other"];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteInput {
+    pub customer_id: i64,
+    pub title: String,
+    pub note: String,
+    /// UTC milliseconds; None: no end date.
+    pub valid_until: Option<i64>,
+    pub lines: Vec<LineInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteRow {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub state: String,
+    pub amount_minor: Option<i64>,
+    pub currency: String,
+    pub max_discount_bp: i64,
+    pub valid_until: Option<i64>,
+    pub contract_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub unit_name: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteActions {
+    pub submit: bool,
+    pub to_contract: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteView {
+    pub quote: QuoteRow,
+    pub note: String,
+    pub reject_reason: Option<String>,
+    pub lines: Vec<ContractLineRow>,
+    pub approval_id: Option<i64>,
+    /// Discounts above this (basis points) need approval.
+    pub threshold_bp: i64,
+    pub actions: QuoteActions,
+}
