@@ -162,3 +162,36 @@ test('service opens a ticket on a customer, works it and resolves it; the manage
   await svc.ctx.close();
   await manager.ctx.close();
 });
+
+test('a quote within the discount threshold is approved at once, prints alone and becomes a contract', async () => {
+  const rep = await openAs(env, 'bj.sales1', '/quotes');
+  await rep.page.click('[data-testid=new-quote]');
+  const form = rep.page.locator('[data-testid=contract-form]');
+  await form.locator('[data-testid=contract-customer] option').nth(1).waitFor({ state: 'attached' });
+  await rep.page.selectOption('[data-testid=contract-customer]', { index: 1 });
+  await rep.page.fill('[data-testid=contract-title]', '浏览器测试报价');
+  await form.locator('[data-testid=line-product] option', { hasText: 'SW-IMPL' }).waitFor({ state: 'attached' });
+  await chooseByText(rep.page, '[data-testid=line-product]', 'SW-IMPL');
+  await rep.page.fill('[data-testid=line-qty]', '10');
+  await rep.page.fill('[data-testid=line-discount]', '5');
+  assert.equal(await rep.page.locator('[data-testid=instalment-amount]').isVisible(), false, 'a quote has no payment plan');
+  await rep.page.click('[data-testid=contract-save]');
+  await rep.page.waitForURL(/\/quotes\/\d+$/);
+  await rep.page.locator('[data-testid=quote-state][data-state=draft]').waitFor();
+  assert.match(await rep.page.locator('[data-testid=quote-total]').innerText(), /¥28,500\.00/);
+  await rep.page.click('[data-testid=quote-submit]');
+  await rep.page.locator('[data-testid=quote-state][data-state=approved]').waitFor();
+  // Printed, only the quotation shows.
+  await rep.page.emulateMedia({ media: 'print' });
+  assert.equal(await rep.page.locator('[data-testid=sidebar]').isVisible(), false);
+  assert.equal(await rep.page.locator('[data-testid=quote-to-contract]').isVisible(), false);
+  assert.equal(await rep.page.locator('[data-testid=quote-document]').isVisible(), true);
+  await rep.page.emulateMedia({ media: 'screen' });
+  // It becomes a contract with the quoted amount.
+  await rep.page.fill('[data-testid=quote-due]', inDays(20));
+  await rep.page.click('[data-testid=quote-to-contract]');
+  await rep.page.waitForURL(/\/contracts\/\d+$/);
+  assert.match(await rep.page.locator('[data-testid=contract-amount]').innerText(), /¥28,500\.00/);
+  assert.deepEqual(rep.errors, []);
+  await rep.ctx.close();
+});

@@ -30,6 +30,8 @@ const PAGES = [
   ['/admin/approval-flows', '[data-testid=flow-versions]'],
   ['/contracts', '[data-testid=contract-table]'],
   ['/contracts/1', '[data-testid=contract-heading]'],
+  ['/quotes', '[data-testid=quote-table]'],
+  ['/quotes/1', '[data-testid=quote-heading]'],
   ['/tickets', '[data-testid=ticket-table]'],
   ['/tickets/1', '[data-testid=ticket-heading]'],
 ];

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::contracts::api::{contract_page, record_receipt, DecideInvoice, ReceiptForm, RequestInvoice, ReverseReceipt, SignContract, SubmitContract};
-use crate::contracts::list::ReceivableTable;
+use crate::contracts::receivables::ReceivableTable;
 use crate::contracts::words::{method_key, state_key, t, tr};
 use crate::error::AppError;
 use crate::i18n::use_lang;

@@ -2,15 +2,16 @@
 //! (open ones, earliest due first, overdue marked, with the totals over the viewer's scope) and
 //! the form for a new contract. Both tabs follow live contract events.
 
-use domain_types::sales::{ContractRow, ReceivableRow};
+use domain_types::sales::ContractRow;
 use leptos::prelude::*;
 
 use crate::contracts::api::{contract_list, receivable_list};
 use crate::contracts::form::NewContract;
+use crate::contracts::receivables::ReceivableTable;
 use crate::contracts::words::{state_key, t, tr};
 use crate::i18n::use_lang;
 use crate::live::use_live;
-use crate::ui::format::{format_day, format_money};
+use crate::ui::format::format_money;
 
 fn money(amount: Option<i64>, currency: &str) -> String {
     amount.map(|a| format_money(a, currency)).unwrap_or_else(|| "—".into())
@@ -35,35 +36,6 @@ fn ContractTable(rows: Vec<ContractRow>) -> impl IntoView {
                         <td class="num" data-label=move || t(lang.get(), "k.amount")>{money(k.amount_minor, &k.currency)}</td>
                         <td class="num" data-label=move || t(lang.get(), "k.received")>{money(k.received_minor, &k.currency)}</td>
                         <td data-label=move || t(lang.get(), "k.owner")>{k.owner_name.clone().unwrap_or_default()}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-}
-
-#[component]
-pub fn ReceivableTable(rows: Vec<ReceivableRow>, #[prop(optional)] with_contract: bool) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <table class="data-table" data-testid="receivable-table">
-            <thead><tr>
-                {with_contract.then(|| view! { <th>{tr("k.number")}</th><th>{tr("k.customer")}</th> })}
-                <th>{tr("k.seq")}</th><th>{tr("k.due")}</th><th class="num">{tr("k.amount")}</th>
-                <th class="num">{tr("k.received")}</th><th class="num">{tr("k.outstanding")}</th>
-            </tr></thead>
-            <tbody>
-                {rows.into_iter().map(|r| view! {
-                    <tr data-testid="receivable-row" class:overdue=r.overdue>
-                        {with_contract.then(|| view! {
-                            <td data-label=move || t(lang.get(), "k.number")><a href=format!("/contracts/{}", r.contract_id)>{r.contract_number.clone()}</a>" "{r.contract_title.clone()}</td>
-                            <td data-label=move || t(lang.get(), "k.customer")>{r.customer_name.clone()}</td>
-                        })}
-                        <td data-label=move || t(lang.get(), "k.seq")>{r.seq}</td>
-                        <td data-label=move || t(lang.get(), "k.due")>{format_day(r.due_at)}{r.overdue.then(|| view! { " "<span class="badge warn" data-testid="overdue">{tr("k.overdue")}</span> })}</td>
-                        <td class="num" data-label=move || t(lang.get(), "k.amount")>{money(r.amount_minor, &r.currency)}</td>
-                        <td class="num" data-testid="receivable-received" data-label=move || t(lang.get(), "k.received")>{money(r.received_minor, &r.currency)}</td>
-                        <td class="num" data-testid="receivable-outstanding" data-label=move || t(lang.get(), "k.outstanding")>{money(r.outstanding_minor, &r.currency)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

@@ -7,4 +7,5 @@ pub mod detail;
 pub mod form;
 pub mod list;
 pub mod quotes;
+pub mod receivables;
 pub mod words;
