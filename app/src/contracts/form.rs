@@ -59,8 +59,20 @@ pub fn NewContract(#[prop(optional)] quote: bool) -> impl IntoView {
     let terms = RwSignal::new(String::new());
     let lines = RwSignal::new(Vec::<LineDraft>::new());
     let instalments = RwSignal::new(Vec::<InstalmentDraft>::new());
-    let add_line = move || lines.update(|l| l.push(LineDraft { key: new_key(), product: RwSignal::new(String::new()), quantity: RwSignal::new("1".into()), discount: RwSignal::new(String::new()) }));
-    let add_instalment = move || instalments.update(|l| l.push(InstalmentDraft { key: new_key(), due: RwSignal::new(String::new()), amount: RwSignal::new(String::new()) }));
+    // A row's signals belong to the form, not to the button that added it: the "new" button is
+    // gone once the form opens, and whatever it owned with it.
+    let owner = Owner::current().expect("a component has an owner");
+    let add_line = {
+        let owner = owner.clone();
+        Callback::new(move |_: ()| {
+            let row = owner.with(|| LineDraft { key: new_key(), product: RwSignal::new(String::new()), quantity: RwSignal::new("1".into()), discount: RwSignal::new(String::new()) });
+            lines.update(|l| l.push(row));
+        })
+    };
+    let add_instalment = Callback::new(move |_: ()| {
+        let row = owner.with(|| InstalmentDraft { key: new_key(), due: RwSignal::new(String::new()), amount: RwSignal::new(String::new()) });
+        instalments.update(|l| l.push(row));
+    });
     let products = move || choices.get().flatten().and_then(|r| r.ok()).map(|c| c.products).unwrap_or_default();
     let price_of = move |id: &str| products().into_iter().find(|p| p.id.to_string() == id).map(|p| p.unit_price_minor);
     let total = move || {
@@ -102,8 +114,8 @@ pub fn NewContract(#[prop(optional)] quote: bool) -> impl IntoView {
     let error = crate::ui::action_error::first_error(vec![error_of::<i64, _>(save.value()), error_of::<i64, _>(save_quote.value())]);
     let open_form = move |_| {
         if lines.get_untracked().is_empty() {
-            add_line();
-            add_instalment();
+            add_line.run(());
+            add_instalment.run(());
         }
         open.set(true);
     };
@@ -143,7 +155,7 @@ pub fn NewContract(#[prop(optional)] quote: bool) -> impl IntoView {
                                 <button type="button" on:click=move |_| lines.update(|l| l.retain(|x| x.key != line.key))>{tr("k.remove")}</button>
                             </div>
                         </For>
-                        <button type="button" data-testid="add-line" on:click=move |_| add_line()>{tr("k.add_line")}</button>
+                        <button type="button" data-testid="add-line" on:click=move |_| add_line.run(())>{tr("k.add_line")}</button>
                     </fieldset>
                     <fieldset class:hidden=quote>
                         <legend>{tr("k.plan")}</legend>
@@ -154,7 +166,7 @@ pub fn NewContract(#[prop(optional)] quote: bool) -> impl IntoView {
                                 <button type="button" on:click=move |_| instalments.update(|l| l.retain(|x| x.key != inst.key))>{tr("k.remove")}</button>
                             </div>
                         </For>
-                        <button type="button" data-testid="add-instalment" on:click=move |_| add_instalment()>{tr("k.add_instalment")}</button>
+                        <button type="button" data-testid="add-instalment" on:click=move |_| add_instalment.run(())>{tr("k.add_instalment")}</button>
                     </fieldset>
                     <p data-testid="contract-total">{tr("k.total")}": "{move || format_money(total(), "CNY")}
                         {(!quote).then(|| view! { " · "{tr("k.planned")}": "{move || format_money(planned(), "CNY")} })}
