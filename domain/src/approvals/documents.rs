@@ -10,6 +10,8 @@ use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::routing::Facts;
+pub use super::hooks::Outcome;
+pub(crate) use super::hooks::Submission;
 pub use super::{DocumentInput, DocumentView};
 use super::{ensure_not_under_approval, DocType};
 use crate::acting::Actor;
@@ -205,20 +207,11 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<DocumentView> 
     })
 }
 
-/// What a submission copies from a document: its type, title, subject and routing facts.
-pub(crate) struct Submission {
-    pub doc_type: DocType,
-    pub title: String,
-    pub state: String,
-    pub subject: Option<(ObjectType, i64)>,
-    pub facts: Facts,
-}
-
 /// The submission facts of a document (the sales module adds contracts and quotes here).
 pub(crate) async fn facts_of(conn: &mut AnyConnection, object: ObjectType, id: i64) -> DomainResult<Submission> {
     match object {
-        ObjectType::Contract => return crate::sales::contracts::submission(conn, id).await,
-        ObjectType::Quote => return crate::sales::quotes::submission(conn, id).await,
+        ObjectType::Contract => return crate::sales::approval::contract_submission(conn, id).await,
+        ObjectType::Quote => return crate::sales::approval::quote_submission(conn, id).await,
         OBJECT => {}
         _ => return Err(DomainError::NotFound),
     }
@@ -253,21 +246,12 @@ pub(crate) async fn facts_of(conn: &mut AnyConnection, object: ObjectType, id: i
     })
 }
 
-/// How an approval ended, for the document's follow-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Submitted,
-    Approved,
-    Rejected,
-    Withdrawn,
-}
-
 /// Runs a document type's follow-up inside the transition's transaction: the state of the
 /// document, and for an approved customer transfer the transfer itself.
 pub(crate) async fn follow_up(tx: &mut Tx, actor_id: i64, doc_type: DocType, object: ObjectType, id: i64, outcome: Outcome, reason: &str) -> DomainResult<()> {
     match object {
-        ObjectType::Contract => return crate::sales::contracts::follow_up(tx, id, outcome, reason).await,
-        ObjectType::Quote => return crate::sales::quotes::follow_up(tx, id, outcome, reason).await,
+        ObjectType::Contract => return crate::sales::approval::contract_follow_up(tx, id, outcome, reason).await,
+        ObjectType::Quote => return crate::sales::approval::quote_follow_up(tx, id, outcome, reason).await,
         _ => {}
     }
     if object != OBJECT {

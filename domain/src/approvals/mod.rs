@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod documents;
 pub mod engine;
 pub mod flows;
+pub mod hooks;
 pub mod inbox;
 pub mod routing;
 

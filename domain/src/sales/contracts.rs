@@ -11,9 +11,8 @@ use sqlx::{AnyConnection, Row};
 use super::lines::{self, LineTable, PricedLine};
 use super::{checked_money, ContractActions, ContractInput, ContractLineRow, ContractRow, ContractView, InstalmentRow};
 use crate::acting::Actor;
-use crate::approvals::documents::{Outcome, Submission};
-use crate::approvals::routing::{role_holders, unit_at, Facts};
-use crate::approvals::{DocType, UnitLevel};
+use crate::approvals::routing::{role_holders, unit_at};
+use crate::approvals::UnitLevel;
 use crate::audit;
 use crate::clock::{now_ms, DAY_MS};
 use crate::db::{Db, Tx};
@@ -110,21 +109,6 @@ async fn check_priced(conn: &mut AnyConnection, actor: &Actor, c: &ContractInput
 async fn write_parts(tx: &mut Tx, id: i64, c: &Checked) -> DomainResult<()> {
     lines::write(tx, LineTable::Contract, id, &c.lines).await?;
     sqlx::query("DELETE FROM contract_instalments WHERE contract_id = $1").bind(id).execute(&mut **tx).await?;
-    for l in &c.lines {
-        sqlx::query(
-            "INSERT INTO contract_lines (contract_id, product_id, product_name, quantity, unit_price_minor, discount_bp, amount_minor) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(l.product_id)
-        .bind(&l.product_name)
-        .bind(l.quantity)
-        .bind(l.unit_price_minor)
-        .bind(l.discount_bp)
-        .bind(l.amount_minor)
-        .execute(&mut **tx)
-        .await?;
-    }
     for (seq, (due, amount)) in c.instalments.iter().enumerate() {
         sqlx::query("INSERT INTO contract_instalments (contract_id, seq, due_at, amount_minor) VALUES ($1, $2, $3, $4)")
             .bind(id)
@@ -236,51 +220,6 @@ pub async fn update_draft(db: &Db, actor: &Actor, id: i64, input: &ContractInput
     events::write(&mut tx, "contract.update", OBJECT, id, Some(actor.user_id), None, json!({})).await?;
     audit::record(&mut tx, Some(actor.user_id), "contract", Some(id), "update", None, Some(json!({"title": c.title, "amount_minor": c.amount_minor}))).await?;
     tx.commit().await?;
-    Ok(())
-}
-
-/// For the approval engine: what a submission of the contract copies.
-pub(crate) async fn submission(conn: &mut AnyConnection, id: i64) -> DomainResult<Submission> {
-    let r = sqlx::query(
-        "SELECT k.number, k.title, k.state, k.amount_minor, k.currency, k.max_discount_bp, k.product_line, c.level \
-         FROM contracts k JOIN customers c ON c.id = k.customer_id WHERE k.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(DomainError::NotFound)?;
-    let number: String = r.try_get("number")?;
-    let title: String = r.try_get("title")?;
-    Ok(Submission {
-        doc_type: DocType::Contract,
-        title: format!("{number} {title}"),
-        state: r.try_get("state")?,
-        subject: None,
-        facts: Facts {
-            amount_minor: Some(r.try_get("amount_minor")?),
-            currency: Some(r.try_get("currency")?),
-            discount_bp: Some(r.try_get("max_discount_bp")?),
-            product_line: r.try_get("product_line")?,
-            customer_level: Some(r.try_get("level")?),
-            target_unit_id: None,
-        },
-    })
-}
-
-/// For the approval engine: the contract's state follows its approval.
-pub(crate) async fn follow_up(tx: &mut Tx, id: i64, outcome: Outcome, reason: &str) -> DomainResult<()> {
-    let state = match outcome {
-        Outcome::Submitted => "pending",
-        Outcome::Approved => "approved",
-        Outcome::Rejected | Outcome::Withdrawn => "draft",
-    };
-    sqlx::query("UPDATE contracts SET state = $2, reject_reason = $3, updated_at = $4 WHERE id = $1")
-        .bind(id)
-        .bind(state)
-        .bind((outcome == Outcome::Rejected).then(|| reason.to_string()))
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! scopes, shares and field rights apply to them as to customers. Products are seen (and sold)
 //! by the people of the units that own their product line, or below them.
 
+pub mod approval;
 pub mod contracts;
 pub mod demo;
 pub mod invoices;

@@ -9,12 +9,9 @@ use sqlx::{AnyConnection, Row};
 use super::lines::{self, LineTable};
 use super::{ContractLineRow, InstalmentInput, QuoteActions, QuoteInput, QuoteRow, QuoteView};
 use crate::acting::Actor;
-use crate::approvals::documents::{Outcome, Submission};
-use crate::approvals::routing::Facts;
-use crate::approvals::DocType;
 use crate::audit;
 use crate::clock::now_ms;
-use crate::db::{Db, Tx};
+use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::events;
 use crate::objects::{Action, ObjectType};
@@ -115,47 +112,6 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64) -> DomainResult<Option<i64>
     audit::record(&mut tx, Some(actor.user_id), "quote", Some(id), "approve_within_threshold", None, Some(json!({"discount_bp": discount, "threshold_bp": threshold}))).await?;
     tx.commit().await?;
     Ok(None)
-}
-
-pub(crate) async fn submission(conn: &mut AnyConnection, id: i64) -> DomainResult<Submission> {
-    let r = sqlx::query(
-        "SELECT q.number, q.title, q.state, q.amount_minor, q.currency, q.max_discount_bp, q.product_line, c.level \
-         FROM quotes q JOIN customers c ON c.id = q.customer_id WHERE q.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(DomainError::NotFound)?;
-    Ok(Submission {
-        doc_type: DocType::Quote,
-        title: format!("{} {}", r.try_get::<String, _>("number")?, r.try_get::<String, _>("title")?),
-        state: r.try_get("state")?,
-        subject: None,
-        facts: Facts {
-            amount_minor: Some(r.try_get("amount_minor")?),
-            currency: Some(r.try_get("currency")?),
-            discount_bp: Some(r.try_get("max_discount_bp")?),
-            product_line: r.try_get("product_line")?,
-            customer_level: Some(r.try_get("level")?),
-            target_unit_id: None,
-        },
-    })
-}
-
-pub(crate) async fn follow_up(tx: &mut Tx, id: i64, outcome: Outcome, reason: &str) -> DomainResult<()> {
-    let state = match outcome {
-        Outcome::Submitted => "pending",
-        Outcome::Approved => "approved",
-        Outcome::Rejected | Outcome::Withdrawn => "draft",
-    };
-    sqlx::query("UPDATE quotes SET state = $2, reject_reason = $3, updated_at = $4 WHERE id = $1")
-        .bind(id)
-        .bind(state)
-        .bind((outcome == Outcome::Rejected).then(|| reason.to_string()))
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Turns an approved quote into a draft contract with the quoted lines (prices and discounts as
