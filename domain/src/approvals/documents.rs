@@ -210,8 +210,8 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<DocumentView> 
 /// The submission facts of a document (the sales module adds contracts and quotes here).
 pub(crate) async fn facts_of(conn: &mut AnyConnection, object: ObjectType, id: i64) -> DomainResult<Submission> {
     match object {
-        ObjectType::Contract => return crate::sales::approval::contract_submission(conn, id).await,
-        ObjectType::Quote => return crate::sales::approval::quote_submission(conn, id).await,
+        ObjectType::Contract => return crate::sales::approval::submission(conn, DocType::Contract, id).await,
+        ObjectType::Quote => return crate::sales::approval::submission(conn, DocType::Quote, id).await,
         OBJECT => {}
         _ => return Err(DomainError::NotFound),
     }
@@ -250,8 +250,8 @@ pub(crate) async fn facts_of(conn: &mut AnyConnection, object: ObjectType, id: i
 /// document, and for an approved customer transfer the transfer itself.
 pub(crate) async fn follow_up(tx: &mut Tx, actor_id: i64, doc_type: DocType, object: ObjectType, id: i64, outcome: Outcome, reason: &str) -> DomainResult<()> {
     match object {
-        ObjectType::Contract => return crate::sales::approval::contract_follow_up(tx, id, outcome, reason).await,
-        ObjectType::Quote => return crate::sales::approval::quote_follow_up(tx, id, outcome, reason).await,
+        ObjectType::Contract => return crate::sales::approval::follow_up(tx, DocType::Contract, id, outcome, reason).await,
+        ObjectType::Quote => return crate::sales::approval::follow_up(tx, DocType::Quote, id, outcome, reason).await,
         _ => {}
     }
     if object != OBJECT {

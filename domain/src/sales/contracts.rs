@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::lines::{self, LineTable, PricedLine};
-use super::{checked_money, ContractActions, ContractInput, ContractLineRow, ContractRow, ContractView, InstalmentRow};
+use super::{checked_money, ContractActions, ContractInput, ContractRow, ContractView, InstalmentRow};
 use crate::acting::Actor;
 use crate::approvals::routing::{role_holders, unit_at};
 use crate::approvals::UnitLevel;
@@ -375,22 +375,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<ContractView> 
     let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *conn).await?;
     let contract = row_of(&r, amounts, may_read_received(actor))?;
     let extra = sqlx::query("SELECT terms, reject_reason FROM contracts WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
-    let lines = sqlx::query("SELECT product_id, product_name, quantity, unit_price_minor, discount_bp, amount_minor FROM contract_lines WHERE contract_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|l| {
-            Ok(ContractLineRow {
-                product_id: l.try_get("product_id")?,
-                product_name: l.try_get("product_name")?,
-                quantity: l.try_get("quantity")?,
-                unit_price_minor: if amounts { Some(l.try_get("unit_price_minor")?) } else { None },
-                discount_bp: l.try_get("discount_bp")?,
-                amount_minor: if amounts { Some(l.try_get("amount_minor")?) } else { None },
-            })
-        })
-        .collect::<DomainResult<Vec<_>>>()?;
+    let lines = lines::read(&mut conn, LineTable::Contract, id, amounts).await?;
     let instalments = sqlx::query("SELECT seq, due_at, amount_minor FROM contract_instalments WHERE contract_id = $1 ORDER BY seq")
         .bind(id)
         .fetch_all(&mut *conn)

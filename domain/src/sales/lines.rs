@@ -107,6 +107,31 @@ pub(crate) async fn write(tx: &mut Tx, table: LineTable, id: i64, lines: &[Price
     Ok(())
 }
 
+/// The lines of a quote or contract as stored, prices and amounts only for readers of amounts.
+pub(crate) async fn read(conn: &mut AnyConnection, table: LineTable, id: i64, amounts: bool) -> DomainResult<Vec<super::ContractLineRow>> {
+    use sqlx::Row;
+    let sql = match table {
+        LineTable::Contract => "SELECT product_id, product_name, quantity, unit_price_minor, discount_bp, amount_minor FROM contract_lines WHERE contract_id = $1 ORDER BY id",
+        LineTable::Quote => "SELECT product_id, product_name, quantity, unit_price_minor, discount_bp, amount_minor FROM quote_lines WHERE quote_id = $1 ORDER BY id",
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|l| {
+            Ok(super::ContractLineRow {
+                product_id: l.try_get("product_id")?,
+                product_name: l.try_get("product_name")?,
+                quantity: l.try_get("quantity")?,
+                unit_price_minor: if amounts { Some(l.try_get("unit_price_minor")?) } else { None },
+                discount_bp: l.try_get("discount_bp")?,
+                amount_minor: if amounts { Some(l.try_get("amount_minor")?) } else { None },
+            })
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LineTable {
     Contract,

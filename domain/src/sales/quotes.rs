@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::lines::{self, LineTable};
-use super::{ContractLineRow, InstalmentInput, QuoteActions, QuoteInput, QuoteRow, QuoteView};
+use super::{InstalmentInput, QuoteActions, QuoteInput, QuoteRow, QuoteView};
 use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
@@ -190,22 +190,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<QuoteView> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!("{ROW_SELECT} WHERE q.id = $1"))).bind(id).fetch_one(&mut *conn).await?;
     let quote = row_of(&r, amounts)?;
     let extra = sqlx::query("SELECT note, reject_reason FROM quotes WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
-    let lines = sqlx::query("SELECT product_id, product_name, quantity, unit_price_minor, discount_bp, amount_minor FROM quote_lines WHERE quote_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|l| {
-            Ok(ContractLineRow {
-                product_id: l.try_get("product_id")?,
-                product_name: l.try_get("product_name")?,
-                quantity: l.try_get("quantity")?,
-                unit_price_minor: if amounts { Some(l.try_get("unit_price_minor")?) } else { None },
-                discount_bp: l.try_get("discount_bp")?,
-                amount_minor: if amounts { Some(l.try_get("amount_minor")?) } else { None },
-            })
-        })
-        .collect::<DomainResult<Vec<_>>>()?;
+    let lines = lines::read(&mut conn, LineTable::Quote, id, amounts).await?;
     let approval_id: Option<i64> = sqlx::query("SELECT id FROM approvals WHERE object = 'quote' AND record_id = $1 ORDER BY id DESC LIMIT 1")
         .bind(id)
         .fetch_optional(&mut *conn)
