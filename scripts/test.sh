@@ -29,8 +29,10 @@ echo "== bundle size (first load and per chunk, brotli) =="
 # The goal is 300 kB for the first load and 150 kB per chunk (scripts/bundle-size.sh's
 # defaults); until the bundle gets there, CI guards against growth beyond today's figures
 # (650 kB since the flow designer and request pages: every new split point adds loader entries
-# and scatters shared code into more small chunks that the customer list fetches too).
-CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-650000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-330000}" \
+# and scatters shared code into more small chunks that the customer list fetches too; 680 kB /
+# 340 kB since sales to cash: six more lazy pages grew the split loader by 7 kB, and the main
+# WASM grew 8 kB with the error words, areas and event kinds every page shares).
+CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-680000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-340000}" \
   scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
 size_status=${PIPESTATUS[0]}
 
