@@ -105,6 +105,9 @@ CREATE TABLE receivables (
 CREATE INDEX receivables_due ON receivables(due_at, id);
 CREATE INDEX receivables_unit ON receivables(unit_id, due_at, id);
 CREATE INDEX receivables_owner ON receivables(owner_id, due_at, id);
+-- The overdue list walks only what is still open; unit totals read amounts from the index alone.
+CREATE INDEX receivables_open_due ON receivables(due_at, id) WHERE received_minor < amount_minor;
+CREATE INDEX receivables_unit_money ON receivables(unit_id, amount_minor, received_minor);
 
 -- 回款: recorded once per idempotency key; a mistaken one is reversed with a reason, never deleted.
 CREATE TABLE receipts (
