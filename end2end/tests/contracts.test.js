@@ -157,7 +157,8 @@ test('service opens a ticket on a customer, works it and resolves it; the manage
   // The branch manager sees the demo's urgent fault past its SLA.
   const manager = await openAs(env, 'bj.manager', '/tickets');
   await manager.page.locator('[data-testid=ticket-row]', { hasText: '系统无法登录' }).locator('[data-testid=sla-breached]').waitFor();
-  assert.deepEqual(svc.errors, []);
+  // The two refusals above answer 422 on purpose; nothing else may fail.
+  assert.deepEqual(svc.errors.filter((e) => !e.includes('422')), []);
   assert.deepEqual(manager.errors, []);
   await svc.ctx.close();
   await manager.ctx.close();
