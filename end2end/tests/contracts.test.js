@@ -74,6 +74,9 @@ test('a contract is approved, signed and paid; the rep sees the receipt live', a
 
   // Finance records ¥20,000 with a double click on the form's button.
   const fin = await openAs(env, 'finance', new URL(url).pathname);
+  // Catching up on live events reloads the page's data: let that settle before opening the form.
+  await live(fin.page);
+  await fin.page.waitForTimeout(1000);
   await fin.page.locator('[data-testid=record-receipt]').first().click();
   await fin.page.fill('[data-testid=receipt-amount]', '20000');
   await fin.page.fill('[data-testid=receipt-reference]', 'E2E-001');
