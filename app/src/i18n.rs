@@ -673,6 +673,15 @@ pub fn tr_in(table: &'static Texts, key: &'static str) -> impl Fn() -> &'static 
     move || t_in(table, lang.get(), key)
 }
 
+/// The text for `key` from a page's own table, or else from the main one.
+pub fn t_or_main(table: &'static Texts, lang: Lang, key: &'static str) -> &'static str {
+    if table.iter().any(|(k, _, _)| *k == key) {
+        t_in(table, lang, key)
+    } else {
+        t(lang, key)
+    }
+}
+
 /// Checks a feature's table the way the main one is checked: unique keys, both languages.
 #[cfg(test)]
 pub fn assert_complete(table: &Texts) {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{t_in, use_lang, Lang, Texts};
+use crate::i18n::{use_lang, Lang, Texts};
 
 pub const TEXTS: &Texts = &[
     ("k.contracts", "合同", "Contracts"),
@@ -105,11 +105,7 @@ pub const TEXTS: &Texts = &[
 
 /// The text for `key`: from this table, or else the main one.
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    if TEXTS.iter().any(|(k, _, _)| *k == key) {
-        t_in(TEXTS, lang, key)
-    } else {
-        crate::i18n::t(lang, key)
-    }
+    crate::i18n::t_or_main(TEXTS, lang, key)
 }
 
 pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {

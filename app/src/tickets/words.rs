@@ -41,11 +41,7 @@ pub const TEXTS: &Texts = &[
 ];
 
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    if TEXTS.iter().any(|(k, _, _)| *k == key) {
-        t_in(TEXTS, lang, key)
-    } else {
-        crate::i18n::t(lang, key)
-    }
+    crate::i18n::t_or_main(TEXTS, lang, key)
 }
 
 pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
