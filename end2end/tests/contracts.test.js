@@ -110,7 +110,8 @@ test('a contract is approved, signed and paid; the rep sees the receipt live', a
   await fin.page.locator('.form-error', { hasText: '¥28,000.00' }).waitFor();
   assert.equal(await fin.page.locator('[data-testid=receipt-row]').count(), 1);
   assert.deepEqual(rep.errors, []);
-  assert.deepEqual(fin.errors, []);
+  // The over-payment refusal answers 422 on purpose; nothing else may fail.
+  assert.deepEqual(fin.errors.filter((e) => !e.includes('422')), []);
   await rep.ctx.close();
   await fin.ctx.close();
 });
