@@ -56,7 +56,7 @@ pub fn category(kind: &str) -> Option<&'static str> {
         "share.granted" => "shares",
         "approval.waiting" | "approval.reminder" | "approval.escalated" | "approval.decided" | "approval.finished" => "approvals",
         "contract.signed" | "receipt.recorded" | "receipt.reversed" | "receivable.overdue" | "invoice.requested" | "invoice.issued"
-        | "invoice.rejected" => "sales",
+        | "invoice.rejected" | "opportunity.stage" => "sales",
         "ticket.assigned" | "ticket.updated" | "ticket.sla_breached" => "service",
         _ => return None,
     })
@@ -124,6 +124,7 @@ async fn owner_of(conn: &mut AnyConnection, object: ObjectType, record_id: i64) 
         Some("receivables") => "SELECT owner_id FROM receivables WHERE id = $1",
         Some("tickets") => "SELECT owner_id FROM tickets WHERE id = $1",
         Some("quotes") => "SELECT owner_id FROM quotes WHERE id = $1",
+        Some("opportunities") => "SELECT owner_id FROM opportunities WHERE id = $1",
         _ => return Ok(None),
     };
     Ok(sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await?.and_then(|r| r.try_get::<Option<i64>, _>("owner_id").ok().flatten()))

@@ -118,6 +118,18 @@ pub const QUOTE_FIELDS: &[FieldDef] = &[
     id_field("unit_id"),
 ];
 
+/// Opportunities (商机). Their amounts may be hidden from a role.
+pub const OPPORTUNITY_FIELDS: &[FieldDef] = &[
+    id_field("name"),
+    id_field("customer_id"),
+    id_field("stage_id"),
+    f("amount_minor"),
+    f("competitors"),
+    f("lost_reason"),
+    id_field("owner_id"),
+    id_field("unit_id"),
+];
+
 /// Service tickets.
 pub const TICKET_FIELDS: &[FieldDef] = &[
     id_field("title"),
@@ -140,6 +152,7 @@ pub const TABLES: &[RecordTable] = &[
     RecordTable { object: ObjectType::Receivable, table: "receivables", fields: RECEIVABLE_FIELDS },
     RecordTable { object: ObjectType::Ticket, table: "tickets", fields: TICKET_FIELDS },
     RecordTable { object: ObjectType::Quote, table: "quotes", fields: QUOTE_FIELDS },
+    RecordTable { object: ObjectType::Opportunity, table: "opportunities", fields: OPPORTUNITY_FIELDS },
 ];
 
 /// Products are not owned records (their product line decides who sees them) but have fields

@@ -221,10 +221,10 @@ on_both_engines!(conversion_creates_customer_contact_and_opportunity, |t| {
     assert!(matches!(leads::convert(&t.db, &actor(t, "ceo").await, id, None).await, Err(DomainError::Forbidden)));
     assert!(matches!(leads::convert(&t.db, &actor(t, "sh.sales1").await, id, None).await, Err(DomainError::NotFound)));
     // Bad opportunity input: refused before anything happens.
-    let bad = NewOpportunity { name: "年度采购".into(), amount_minor: 100, currency: "人民币".into() };
+    let bad = NewOpportunity { name: "年度采购".into(), amount_minor: 100, currency: "人民币".into(), ..Default::default() };
     assert!(matches!(leads::convert(&t.db, &rep, id, Some(bad)).await, Err(DomainError::Invalid { field: "currency", .. })));
 
-    let deal = NewOpportunity { name: "年度采购".into(), amount_minor: opportunities::parse_major_units("120,000.50").unwrap(), currency: "CNY".into() };
+    let deal = NewOpportunity { name: "年度采购".into(), amount_minor: opportunities::parse_major_units("120,000.50").unwrap(), currency: "CNY".into(), ..Default::default() };
     let done = leads::convert(&t.db, &rep, id, Some(deal)).await.unwrap();
     let customer = customers::get(&t.db, &rep, done.customer_id).await.unwrap();
     assert_eq!((customer.name.as_str(), customer.owner_id), ("北京未来科技有限公司", Some(rep.user_id)));
@@ -252,7 +252,7 @@ on_both_engines!(conversion_creates_customer_contact_and_opportunity, |t| {
     let existing = customers::list_visible(&t.db, &actor(t, "sh.sales1").await, None, 1).await.unwrap()[0].name.clone();
     let dup = leads::create_lead(&t.db, &rep, &kept(lead("赵六", &existing, "上海", ""))).await.unwrap().id;
     let counts = (scalar(t, "SELECT COUNT(*) AS n FROM customers").await, scalar(t, "SELECT COUNT(*) AS n FROM contacts").await, scalar(t, "SELECT COUNT(*) AS n FROM opportunities").await);
-    match leads::convert(&t.db, &rep, dup, Some(NewOpportunity { name: "x".into(), amount_minor: 1, currency: "CNY".into() })).await {
+    match leads::convert(&t.db, &rep, dup, Some(NewOpportunity { name: "x".into(), amount_minor: 1, currency: "CNY".into(), ..Default::default() })).await {
         Err(DomainError::Duplicate { visible_id, ask }) => {
             assert_eq!(visible_id, None, "not the rep's to open");
             assert!(ask.contains("上海"), "{ask}");
@@ -275,11 +275,12 @@ on_both_engines!(two_conversions_at_once_have_one_winner, |t| {
     let manager = actor(t, "bj.manager").await;
     let id = leads::create_lead(&t.db, &rep, &kept(lead("王五", "北京同时科技有限公司", "北京", "13911112222"))).await.unwrap().id;
     let customers_before = scalar(t, "SELECT COUNT(*) AS n FROM customers").await;
+    let opportunities_before = scalar(t, "SELECT COUNT(*) AS n FROM opportunities").await;
     let mut tasks = Vec::new();
     for who in [rep.clone(), manager.clone(), rep.clone(), manager.clone()] {
         let db = t.db.clone();
         tasks.push(tokio::spawn(async move {
-            leads::convert(&db, &who, id, Some(NewOpportunity { name: "首单".into(), amount_minor: 5000, currency: "CNY".into() })).await
+            leads::convert(&db, &who, id, Some(NewOpportunity { name: "首单".into(), amount_minor: 5000, currency: "CNY".into(), ..Default::default() })).await
         }));
     }
     let (mut won, mut lost) = (0, 0);
@@ -292,7 +293,7 @@ on_both_engines!(two_conversions_at_once_have_one_winner, |t| {
     }
     assert_eq!((won, lost), (1, 3));
     assert_eq!(scalar(t, "SELECT COUNT(*) AS n FROM customers").await, customers_before + 1);
-    assert_eq!(scalar(t, "SELECT COUNT(*) AS n FROM opportunities").await, 1);
+    assert_eq!(scalar(t, "SELECT COUNT(*) AS n FROM opportunities").await, opportunities_before + 1);
 });
 
 on_both_engines!(disqualify_needs_a_reason_and_closes_the_lead, |t| {

@@ -285,7 +285,7 @@ on_both_engines!(recycling_follows_each_trigger_and_is_idempotent, |t| {
     assert_eq!(report.recycled, vec![others[0], others[1]]);
     assert_eq!(report.reminded, vec![others[3]]);
     assert!(waiting(t, pool).await.contains(&others[0]));
-    let kinds: Vec<String> = sqlx::query("SELECT kind FROM events WHERE record_id = $1 ORDER BY id").bind(others[0]).fetch_all(t.db.pool()).await.unwrap()
+    let kinds: Vec<String> = sqlx::query("SELECT kind FROM events WHERE object = 'customer' AND record_id = $1 ORDER BY id").bind(others[0]).fetch_all(t.db.pool()).await.unwrap()
         .iter().map(|r| r.try_get("kind").unwrap()).collect();
     assert_eq!(kinds, vec!["pool.recycle"]);
     let reminded_to: Option<i64> = sqlx::query("SELECT target_user_id FROM events WHERE record_id = $1 AND kind = 'pool.recycle_reminder'")

@@ -112,7 +112,7 @@ pub async fn convert_lead(id: i64, opportunity: String, amount: String) -> Resul
     let opportunity = if opportunity.trim().is_empty() {
         None
     } else {
-        Some(NewOpportunity { name: opportunity, amount_minor: parse_major_units(&amount).map_err(domain_err)?, currency: "CNY".into() })
+        Some(NewOpportunity { name: opportunity, amount_minor: parse_major_units(&amount).map_err(domain_err)?, currency: "CNY".into(), ..Default::default() })
     };
     domain::leads::convert(&st.db, &actor, id, opportunity).await.map(|c| c.customer_id).map_err(domain_err)
 }

@@ -148,6 +148,7 @@ pub async fn decide_on(
         "contracts" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM contracts WHERE id = $1",
         "quotes" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM quotes WHERE id = $1",
         "tickets" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM tickets WHERE id = $1",
+        "opportunities" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM opportunities WHERE id = $1",
         "receivables" => "SELECT owner_id, unit_id, CAST(NULL AS BIGINT) AS pool_id, CAST(NULL AS BIGINT) AS creator_id FROM receivables WHERE id = $1",
         _ => return Err(DomainError::NotFound),
     };

@@ -225,6 +225,7 @@ pub async fn record_facts(conn: &mut AnyConnection, object: ObjectType, record_i
             Some("contracts") => "SELECT owner_id, unit_id, NULL AS pool_id, NULL AS creator_id FROM contracts WHERE id = $1",
             Some("quotes") => "SELECT owner_id, unit_id, NULL AS pool_id, NULL AS creator_id FROM quotes WHERE id = $1",
             Some("tickets") => "SELECT owner_id, unit_id, NULL AS pool_id, NULL AS creator_id FROM tickets WHERE id = $1",
+            Some("opportunities") => "SELECT owner_id, unit_id, NULL AS pool_id, NULL AS creator_id FROM opportunities WHERE id = $1",
             Some("receivables") => "SELECT owner_id, unit_id, NULL AS pool_id, NULL AS creator_id FROM receivables WHERE id = $1",
             _ => return Ok(None),
         },

@@ -143,6 +143,7 @@ pub async fn seed(db: &Db) -> DomainResult<()> {
     quotes::submit(db, &sh_rep, q).await?;
     quotes::create(db, &bj_rep, &quote(customer_of(db, &bj_rep, 8).await?, "传感器补货报价", vec![(p.sensors, 50, 0)])).await?;
     seed_tickets(db).await?;
+    crate::opportunities::demo::seed(db, &bj_rep, &sh_rep, p.software, p.gateway).await?;
     sqlx::query("DELETE FROM notifications WHERE event_id > $1").bind(before).execute(db.pool()).await?;
     Ok(())
 }

@@ -1,6 +1,12 @@
-//! Opportunities (商机), minimal for now: created on a customer (by lead conversion or directly),
-//! listed with their customer. Money is an integer in minor units (分) with a currency code.
-//! Every open opportunity counts in its customer's `open_deals`, which the pools' recycling reads.
+//! Opportunities (商机): created on a customer (by lead conversion or directly), moved along the
+//! configurable stages of the pipeline (`stages`, `pipeline`) and summed into a forecast
+//! (`forecast`). Money is an integer in minor units (分) with a currency code. Every open
+//! opportunity counts in its customer's `open_deals`, which the pools' recycling reads.
+
+pub mod demo;
+pub mod forecast;
+pub mod pipeline;
+pub mod stages;
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -21,6 +27,9 @@ pub struct NewOpportunity {
     pub amount_minor: i64,
     /// ISO 4217 code, e.g. "CNY".
     pub currency: String,
+    /// The expected close date, YYYY-MM-DD, or empty.
+    #[serde(default)]
+    pub expected_close: String,
 }
 
 /// Amounts above this (in minor units) are refused as typing errors: 10^15 分 is 10 trillion 元.
@@ -44,7 +53,20 @@ impl NewOpportunity {
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(DomainError::invalid("currency", "format"));
         }
-        Ok(NewOpportunity { name: name.to_string(), amount_minor: self.amount_minor, currency })
+        let expected_close = parse_close_date(&self.expected_close)?.unwrap_or_default();
+        Ok(NewOpportunity { name: name.to_string(), amount_minor: self.amount_minor, currency, expected_close })
+    }
+}
+
+/// A close date typed as YYYY-MM-DD (None when empty), checked to be a real date.
+pub fn parse_close_date(text: &str) -> DomainResult<Option<String>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match crate::clock::start_of_day_ms(text) {
+        Some(ms) if text.len() == 10 => Ok(Some(crate::clock::format_date(ms))),
+        _ => Err(DomainError::invalid("expected_close", "format")),
     }
 }
 
@@ -82,8 +104,9 @@ pub async fn insert_tx(tx: &mut Tx, customer_id: i64, o: &NewOpportunity, owner_
     let o = o.validated()?;
     let now = now_ms();
     let id: i64 = sqlx::query(
-        "INSERT INTO opportunities (customer_id, name, amount_minor, currency, stage, owner_id, unit_id, created_at, updated_at, created_by) \
-         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $7, $8) RETURNING id",
+        "INSERT INTO opportunities (customer_id, name, amount_minor, currency, stage, stage_id, expected_close, owner_id, unit_id, created_at, updated_at, created_by) \
+         VALUES ($1, $2, $3, $4, 'open', (SELECT id FROM opportunity_stages WHERE outcome = 'open' ORDER BY position, id LIMIT 1), \
+         $9, $5, $6, $7, $7, $8) RETURNING id",
     )
     .bind(customer_id)
     .bind(&o.name)
@@ -93,6 +116,7 @@ pub async fn insert_tx(tx: &mut Tx, customer_id: i64, o: &NewOpportunity, owner_
     .bind(unit_id)
     .bind(now)
     .bind(created_by)
+    .bind(if o.expected_close.is_empty() { None } else { Some(o.expected_close.clone()) })
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
@@ -171,10 +195,12 @@ mod tests {
 
     #[test]
     fn opportunities_are_checked() {
-        let ok = NewOpportunity { name: " 年度采购 ".into(), amount_minor: 100, currency: "cny".into() };
-        assert_eq!(ok.validated().unwrap(), NewOpportunity { name: "年度采购".into(), amount_minor: 100, currency: "CNY".into() });
+        let ok = NewOpportunity { name: " 年度采购 ".into(), amount_minor: 100, currency: "cny".into(), ..Default::default() };
+        assert_eq!(ok.validated().unwrap(), NewOpportunity { name: "年度采购".into(), amount_minor: 100, currency: "CNY".into(), ..Default::default() });
         assert!(NewOpportunity { name: "".into(), ..ok.clone() }.validated().is_err());
         assert!(NewOpportunity { amount_minor: -1, ..ok.clone() }.validated().is_err());
-        assert!(NewOpportunity { currency: "RMB1".into(), ..ok }.validated().is_err());
+        assert!(NewOpportunity { currency: "RMB1".into(), ..ok.clone() }.validated().is_err());
+        assert!(NewOpportunity { expected_close: "2026-02-30".into(), ..ok.clone() }.validated().is_err());
+        assert_eq!(NewOpportunity { expected_close: " 2026-12-31 ".into(), ..ok }.validated().unwrap().expected_close, "2026-12-31");
     }
 }
