@@ -339,6 +339,38 @@ on_both_engines!(products_are_seen_and_sold_only_within_their_lines, |t| {
     assert_eq!(draft_snapshot(t, draft).await.1, 9_600_000);
 });
 
+/// The price `login` sells SW-CRM at.
+async fn crm_price_for(t: &TestDb, login: &str) -> i64 {
+    let crm = product_id(t, "SW-CRM").await;
+    products::list_sellable(&t.db, &actor(&t.db, login).await).await.unwrap().into_iter().find(|p| p.id == crm).unwrap().unit_price_minor
+}
+
+on_both_engines!(a_subsidiarys_price_list_applies_at_and_below_it, |t| {
+    demo::seed(&t.db).await.unwrap();
+    let crm = product_id(t, "SW-CRM").await;
+    let admin = actor(&t.db, "admin").await;
+    // Shanghai sells the CRM subscription from its own price list, 5 % under the list price.
+    assert_eq!(crm_price_for(t, "sh.sales1").await, 4_800_000);
+    products::set_unit_price(&t.db, &admin, crm, unit_id(t, "上海分公司").await, Some(4_560_000)).await.unwrap();
+    assert_eq!(crm_price_for(t, "sh.sales1").await, 4_560_000, "Shanghai's price list");
+    assert_eq!(crm_price_for(t, "bj.sales1").await, 4_800_000, "Beijing sells at the list price");
+    // A Shanghai contract is priced from it.
+    let sh = actor(&t.db, "sh.sales1").await;
+    let input = contract_input(first_customer_of(&t.db, "sh.sales1").await, "价目表合同", vec![line(crm, 2, 0)], &[(now_ms() + DAY_MS, 9_120_000)]);
+    let id = contracts::create(&t.db, &sh, &input).await.unwrap();
+    assert_eq!(number(t, "SELECT unit_price_minor AS n FROM contract_lines WHERE contract_id = $1", &[id]).await, 4_560_000);
+    // A team's own price beats its branch's; only administrators set prices.
+    let team = unit_id(t, "上海销售一组").await;
+    assert!(matches!(products::set_unit_price(&t.db, &sh, crm, team, Some(1)).await, Err(DomainError::Forbidden)));
+    products::set_unit_price(&t.db, &admin, crm, team, Some(4_400_000)).await.unwrap();
+    assert_eq!(crm_price_for(t, "sh.sales1").await, 4_400_000);
+    assert_eq!(crm_price_for(t, "sh.sales3").await, 4_560_000, "another Shanghai team keeps the branch's price");
+    products::set_unit_price(&t.db, &admin, crm, team, None).await.unwrap();
+    assert_eq!(crm_price_for(t, "sh.sales1").await, 4_560_000);
+    let r = products::set_unit_price(&t.db, &admin, crm, team, Some(-1)).await;
+    assert!(matches!(r, Err(DomainError::Invalid { field: "price", .. })), "{r:?}");
+});
+
 // ---------------------------------------------------------------------------------------------
 // 2. The whole chain
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 //! The product catalogue. A product belongs to a product line (产品线), a top-level category owned
 //! by one or more units; only people at or below those units see its products and may put them on
 //! a contract. The cost price is a field of the `product` object: roles that may not read it
-//! (sales, by default) never receive it.
+//! (sales, by default) never receive it. A subsidiary may have its own price list: the price a
+//! person sells at is that of the nearest unit at or above theirs with a price for the product,
+//! else the catalogue's list price.
 
 use sqlx::{AnyConnection, Row};
 
@@ -20,11 +22,62 @@ pub(crate) struct Sellable {
     pub line_name: String,
 }
 
-/// The products the actor may sell, by line and code.
+/// The price of product `{alias}` for the user bound to `user_param`: their unit's price list (the
+/// nearest unit up the tree that has one), else the list price.
+fn price_sql(alias: &str, user_param: &str) -> String {
+    format!(
+        "COALESCE((SELECT pp.unit_price_minor FROM product_prices pp JOIN org_unit_closure pc ON pc.ancestor_id = pp.unit_id \
+           WHERE pp.product_id = {alias}.id AND pc.descendant_id = (SELECT primary_unit_id FROM users WHERE id = {user_param}) \
+           ORDER BY pc.depth LIMIT 1), {alias}.unit_price_minor)"
+    )
+}
+
+/// Sets (or, with `None`, removes) a unit's own price for a product (administrators only).
+pub async fn set_unit_price(db: &Db, actor: &Actor, product_id: i64, unit_id: i64, price_minor: Option<i64>) -> DomainResult<()> {
+    actor.require_admin()?;
+    if let Some(p) = price_minor {
+        super::checked_money("price", p)?;
+    }
+    let mut tx = db.begin_write().await?;
+    let known: i64 = sqlx::query("SELECT (SELECT COUNT(*) FROM products WHERE id = $1) + (SELECT COUNT(*) FROM org_units WHERE id = $2) AS n")
+        .bind(product_id)
+        .bind(unit_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if known != 2 {
+        return Err(DomainError::NotFound);
+    }
+    let before: Option<i64> = sqlx::query("SELECT unit_price_minor FROM product_prices WHERE product_id = $1 AND unit_id = $2")
+        .bind(product_id)
+        .bind(unit_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("unit_price_minor"))
+        .transpose()?;
+    sqlx::query("DELETE FROM product_prices WHERE product_id = $1 AND unit_id = $2").bind(product_id).bind(unit_id).execute(&mut *tx).await?;
+    if let Some(p) = price_minor {
+        sqlx::query("INSERT INTO product_prices (product_id, unit_id, unit_price_minor, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)")
+            .bind(product_id)
+            .bind(unit_id)
+            .bind(p)
+            .bind(now_ms())
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::audit::record(&mut tx, Some(actor.user_id), "product_price", Some(product_id), "update",
+        Some(serde_json::json!({ "unit_id": unit_id, "price": before })), Some(serde_json::json!({ "unit_id": unit_id, "price": price_minor }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The products the actor may sell, by line and code, at the prices that apply to them.
 pub async fn list_sellable(db: &Db, actor: &Actor) -> DomainResult<Vec<ProductRow>> {
     let sql = format!(
-        "SELECT p.id, p.line_id, l.name AS line_name, p.code, p.name, p.unit_price_minor, p.currency, p.cost_minor \
+        "SELECT p.id, p.line_id, l.name AS line_name, p.code, p.name, {} AS unit_price_minor, p.currency, p.cost_minor \
          FROM products p JOIN product_lines l ON l.id = p.line_id WHERE p.active = 1 AND {} ORDER BY l.name, p.code",
+        price_sql("p", "$1"),
         sellable_line_sql(actor, "p", "$1")
     );
     let may_see_cost = actor.fields.can_read(ObjectType::Product, "cost_minor");
@@ -52,8 +105,9 @@ pub async fn list_sellable(db: &Db, actor: &Actor) -> DomainResult<Vec<ProductRo
 /// one that does not exist: a forged line learns nothing and writes nothing.
 pub(crate) async fn sellable_on(conn: &mut AnyConnection, actor: &Actor, product_id: i64) -> DomainResult<Sellable> {
     let sql = format!(
-        "SELECT p.name, p.unit_price_minor, p.currency, l.name AS line_name FROM products p JOIN product_lines l ON l.id = p.line_id \
+        "SELECT p.name, {} AS unit_price_minor, p.currency, l.name AS line_name FROM products p JOIN product_lines l ON l.id = p.line_id \
          WHERE p.id = $2 AND p.active = 1 AND {}",
+        price_sql("p", "$1"),
         sellable_line_sql(actor, "p", "$1")
     );
     let r = sqlx::query(sqlx::AssertSqlSafe(sql))
