@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod exports;
 pub mod impact;
 pub mod leads;
 pub mod live;
