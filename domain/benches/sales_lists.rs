@@ -1,7 +1,9 @@
 //! Sales to cash at scale: for a sales rep, a branch manager and a finance person, the first page
 //! (50) of the overdue receivables and of the contracts, each within the user's permissions; and
 //! the rolled-up receivable totals of a unit and everything below it (`receivables::totals`) for
-//! the branch manager on their branch and for finance on that branch and on the whole group.
+//! the branch manager on their branch and for finance on that branch and on the whole group;
+//! and the opportunity board (every stage's count and sum with its first 20 cards) and a
+//! six-month forecast, for the same three people.
 //! Prints the data set, a few consistency checks on it, and p50/p95 per case.
 //!
 //! The data, one of two ways:
@@ -27,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use domain::bench_data::{generate, start_of_today_ms, BenchConfig};
 use domain::clock::now_ms;
+use domain::opportunities::{forecast, pipeline};
 use domain::policy::Actor;
 use domain::sales::contracts::{self, ContractQuery};
 use domain::sales::receivables::{self, ReceivableQuery};
@@ -49,6 +52,10 @@ enum Case {
     ContractsPage,
     /// `totals(None, Some(unit))`.
     UnitTotals(i64),
+    /// The pipeline board, 20 cards per stage.
+    Board,
+    /// Six months of forecast from the current month.
+    Forecast,
 }
 
 /// Runs the case once; answers what it returned, for the table.
@@ -65,6 +72,16 @@ async fn run(db: &Db, actor: &Actor, case: Case) -> DomainResult<String> {
         Case::UnitTotals(unit) => {
             let t = receivables::totals(db, actor, None, Some(unit)).await?;
             Ok(format!("outstanding {} of {}", yuan(t.outstanding_minor), yuan(t.receivable_minor)))
+        }
+        Case::Board => {
+            let columns = pipeline::board(db, actor, &pipeline::BoardQuery { mine_only: false, per_stage: 20 }).await?;
+            let cards: usize = columns.iter().map(|c| c.cards.len()).sum();
+            Ok(format!("{} opportunities, {cards} cards", columns.iter().map(|c| c.count).sum::<i64>()))
+        }
+        Case::Forecast => {
+            let month = domain::clock::format_date(now_ms());
+            let rows = forecast::forecast(db, actor, &month[..7], 6).await?;
+            Ok(format!("{} rows, weighted {}", rows.len(), yuan(rows.iter().map(|r| r.weighted_minor).sum())))
         }
     }
 }
@@ -185,8 +202,9 @@ async fn describe(db: &Db, engine: &str) -> DomainResult<()> {
     let receivables = one(db, "SELECT COUNT(*) FROM receivables").await?;
     let overdue = one(db, &format!("SELECT COUNT(*) FROM receivables WHERE due_at < {now} AND received_minor < amount_minor")).await?;
     let receipts = one(db, "SELECT COUNT(*) FROM receipts").await?;
+    let opportunities = one(db, "SELECT COUNT(*) FROM opportunities").await?;
     println!(
-        "{engine}: {customers} customers, {contracts} contracts ({signed} signed), {receivables} receivables ({overdue} overdue, {:.1}%), {receipts} receipts",
+        "{engine}: {customers} customers, {contracts} contracts ({signed} signed), {receivables} receivables ({overdue} overdue, {:.1}%), {receipts} receipts, {opportunities} opportunities",
         overdue as f64 * 100.0 / receivables.max(1) as f64
     );
     let checks = [
@@ -223,6 +241,12 @@ async fn bench(db: &Db, label: &str, s: &Settings, table: &mut Vec<[String; 7]>)
         (&people.manager, "totals of their branch", Case::UnitTotals(branch)),
         (&people.finance, "totals of the same branch", Case::UnitTotals(branch)),
         (&people.finance, "totals of the group", Case::UnitTotals(people.group)),
+        (&people.rep, "opportunity board", Case::Board),
+        (&people.manager, "opportunity board", Case::Board),
+        (&people.finance, "opportunity board", Case::Board),
+        (&people.rep, "forecast, six months", Case::Forecast),
+        (&people.manager, "forecast, six months", Case::Forecast),
+        (&people.finance, "forecast, six months", Case::Forecast),
     ];
     println!("{label}: branch measured: {branch_name}; {} timed runs per case (at most {} s) after {WARM_UP} warm-up runs; page size {PAGE}", s.runs, s.budget.as_secs());
     for ((who, actor), name, case) in cases {

@@ -99,6 +99,7 @@ pub struct Summary {
     pub overdue: usize,
     /// Receipts, reversed ones included.
     pub receipts: usize,
+    pub opportunities: usize,
     /// Seconds per phase, in order.
     pub timings: Vec<(&'static str, f64)>,
     pub password: &'static str,

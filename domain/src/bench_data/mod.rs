@@ -23,6 +23,7 @@ mod activity;
 mod bulk;
 mod config;
 mod customers;
+mod opportunities;
 mod org;
 mod pools;
 mod sales;
@@ -137,6 +138,9 @@ async fn load(db: &Db, conn: &mut sqlx::AnyConnection, cfg: &BenchConfig) -> Dom
     let started = Instant::now();
     sales::write_sales(conn, dialect, cfg, &p, &mut rng, &mut summary).await?;
     summary.timings.push(("contracts, receivables and receipts", started.elapsed().as_secs_f64()));
+    let opportunities_started = Instant::now();
+    opportunities::write_opportunities(conn, dialect, cfg, &mut summary).await?;
+    summary.timings.push(("opportunities", opportunities_started.elapsed().as_secs_f64()));
     info(format!(
         "{} products, {} contracts ({} lines, {} instalments), {} receivables ({} overdue), {} receipts in {:.1}s",
         summary.products, summary.contracts, summary.contract_lines, summary.instalments, summary.receivables, summary.overdue, summary.receipts,
