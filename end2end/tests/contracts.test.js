@@ -128,6 +128,20 @@ test('a Shanghai rep is offered only the lines Shanghai sells', async () => {
   await fin.page.check('[data-testid=overdue-only]');
   await fin.page.locator('[data-testid=receivable-row] [data-testid=overdue]').first().waitFor();
   assert.match(await fin.page.locator('[data-testid=receivable-totals]').innerText(), /¥/);
+  // Finance exports the overdue receivables as CSV: as many rows as the list shows, all overdue.
+  const listed = await fin.page.locator('[data-testid=receivable-row]').count();
+  const download = fin.page.waitForEvent('download');
+  await fin.page.click('[data-testid=export-receivables]');
+  const file = await download;
+  assert.match(file.suggestedFilename(), /^receivables-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = (await (await import('node:fs/promises')).readFile(await file.path(), 'utf8')).replace(/^\uFEFF/, '');
+  const lines = csv.trim().split(/\r\n/);
+  assert.match(lines[0], /^合同,客户,期次,到期日,金额,已回款,未回款,币种,逾期/);
+  assert.equal(lines.length - 1, listed, csv);
+  assert.ok(lines.slice(1).every((l) => l.includes(',yes,')), csv);
+  // Sales reps have no export grant: no button.
+  await sh.page.waitForTimeout(500);
+  assert.equal(await sh.page.locator('[data-testid=export-contracts]').count(), 0);
   assert.deepEqual(sh.errors, []);
   assert.deepEqual(fin.errors, []);
   await sh.ctx.close();

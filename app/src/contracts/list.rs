@@ -9,6 +9,7 @@ use crate::contracts::api::{contract_list, receivable_list};
 use crate::contracts::form::NewContract;
 use crate::contracts::receivables::ReceivableTable;
 use crate::contracts::words::{state_key, t, tr};
+use crate::exports::ExportButton;
 use crate::i18n::use_lang;
 use crate::live::use_live;
 use crate::ui::format::format_money;
@@ -79,6 +80,7 @@ pub fn ContractsPage() -> impl IntoView {
                         {["draft", "pending", "approved", "signed"].into_iter().map(|s| view! { <option value=s>{move || t(lang.get(), state_key(s))}</option> }).collect_view()}
                     </select>
                 </label>
+                <ExportButton list="contracts"/>
                 <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                     {move || Suspend::new(async move {
                         match contracts.await {
@@ -91,6 +93,7 @@ pub fn ContractsPage() -> impl IntoView {
             </Show>
             <Show when=move || tab.get() == "receivables">
                 <label class="inline"><input type="checkbox" data-testid="overdue-only" bind:checked=overdue_only/>{tr("k.overdue_only")}</label>
+                <ExportButton list="receivables" overdue_only=overdue_only/>
                 <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                     {move || Suspend::new(async move {
                         match receivables.await {

@@ -5,6 +5,7 @@ use domain_types::service::{NewTicket, TicketRow, CATEGORIES, PRIORITIES};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::exports::ExportButton;
 use crate::i18n::use_lang;
 use crate::live::use_live;
 use crate::tickets::api::{ticket_customers, ticket_list, CreateTicket};
@@ -131,6 +132,7 @@ pub fn TicketsPage() -> impl IntoView {
                 <NewTicketForm/>
             </div>
             <label class="inline"><input type="checkbox" data-testid="tickets-open-only" bind:checked=open_only/>{tr("tk.open_only")}</label>
+            <ExportButton list="tickets"/>
             <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
