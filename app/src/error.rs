@@ -166,6 +166,7 @@ fn approval_conflict_key(code: &str) -> Option<&'static str> {
         "invoice_already_decided" => "err.invoice_already_decided",
         "invoice_number_taken" => "err.invoice_number_taken",
         "ticket_transition" => "err.ticket_transition",
+        "opportunity_moved" => "err.opportunity_moved",
         "quote_not_approved" => "err.quote_not_approved",
         "quote_already_contracted" => "err.quote_already_contracted",
         _ => return None,
@@ -259,6 +260,9 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "contract" => t(lang, "field.contract"),
         "contact" => t(lang, "field.contact"),
         "issued_on" => t(lang, "field.issued_on"),
+        "lost_reason" => t(lang, "field.lost_reason"),
+        "expected_close" => t(lang, "field.expected_close"),
+        "stage" => t(lang, "field.stage"),
         _ => "",
     };
     let code_text = match code {

@@ -57,6 +57,7 @@ pub fn record_href(object: &str, id: i64) -> Option<String> {
         "lead" => Some(format!("/leads/{id}")),
         "contract" => Some(format!("/contracts/{id}")),
         "ticket" => Some(format!("/tickets/{id}")),
+        "opportunity" => Some("/opportunities".to_string()),
         _ => None,
     }
 }

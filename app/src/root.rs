@@ -55,7 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("leads") view={Lazy::<lazy_pages::LeadsRoute>::new()}/>
                     <Route path=path!("leads/rules") view={Lazy::<lazy_pages::LeadRulesRoute>::new()}/>
                     <Route path=path!("leads/:id") view={Lazy::<lazy_pages::LeadDetailRoute>::new()}/>
-                    <Route path=path!("opportunities") view=|| view! { <AreaPage area=Area::Opportunities/> }/>
+                    <Route path=path!("opportunities") view={Lazy::<lazy_pages::OpportunitiesRoute>::new()}/>
                     <Route path=path!("contracts") view={Lazy::<lazy_pages::ContractsRoute>::new()}/>
                     <Route path=path!("contracts/:id") view={Lazy::<lazy_pages::ContractDetailRoute>::new()}/>
                     <Route path=path!("quotes") view={Lazy::<lazy_pages::QuotesRoute>::new()}/>
@@ -130,6 +130,7 @@ mod lazy_pages {
     lazy_page!(NotificationsRoute, crate::notifications::page::NotificationsPage);
     lazy_page!(ApprovalsRoute, Area::Approvals, crate::approvals::inbox::ApprovalsPage);
     lazy_page!(ApprovalDetailRoute, Area::Approvals, crate::approvals::detail::ApprovalDetailPage);
+    lazy_page!(OpportunitiesRoute, Area::Opportunities, crate::opportunities::board::OpportunitiesPage);
     lazy_page!(ContractsRoute, Area::Contracts, crate::contracts::list::ContractsPage);
     lazy_page!(ContractDetailRoute, Area::Contracts, crate::contracts::detail::ContractDetailPage);
     lazy_page!(QuotesRoute, Area::Contracts, crate::contracts::quotes::QuotesPage);

@@ -34,6 +34,7 @@ const PAGES = [
   ['/quotes/1', '[data-testid=quote-heading]'],
   ['/tickets', '[data-testid=ticket-table]'],
   ['/tickets/1', '[data-testid=ticket-heading]'],
+  ['/opportunities', '[data-testid=opportunity-board]'],
 ];
 
 /** A task, so that a task page exists: assigned through the tasks form. */
@@ -83,6 +84,7 @@ test('every lazily loaded page works when reached by navigation inside the app',
     ['approvals', '[data-testid=approval-tabs]'],
     ['contracts', '[data-testid=contract-table]'],
     ['tickets', '[data-testid=ticket-table]'],
+    ['opportunities', '[data-testid=opportunity-board]'],
     ['dashboard', '[data-testid=dashboard]'],
     ['admin', '[data-testid=unit-tree]'],
     ['customers', '[data-testid=customer-list]'],

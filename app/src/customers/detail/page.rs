@@ -142,11 +142,11 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let flash = RwSignal::new(false);
     if let Some(live) = crate::live::use_live() {
         Effect::new(move |_| {
-            // A contract event names its customer: a receipt on one of theirs shows here at once.
+            // A contract, ticket or opportunity event names its customer: a receipt on one of theirs shows here at once.
             let about_us = live.last.get().is_some_and(|e| {
                 (e.object == "customer" && e.record_id == id)
                     || e.object == "task"
-                    || (matches!(e.object.as_str(), "contract" | "ticket") && e.data.get("customer_id").and_then(|c| c.as_i64()) == Some(id))
+                    || (matches!(e.object.as_str(), "contract" | "ticket" | "opportunity") && e.data.get("customer_id").and_then(|c| c.as_i64()) == Some(id))
             });
             if about_us || live.reset.get() > 0 {
                 if drafts.editing.get_untracked() {
