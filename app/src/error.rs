@@ -167,6 +167,8 @@ fn approval_conflict_key(code: &str) -> Option<&'static str> {
         "invoice_number_taken" => "err.invoice_number_taken",
         "ticket_transition" => "err.ticket_transition",
         "opportunity_moved" => "err.opportunity_moved",
+        "stage_in_use" => "err.stage_in_use",
+        "stage_last_of_outcome" => "err.stage_last_of_outcome",
         "quote_not_approved" => "err.quote_not_approved",
         "quote_already_contracted" => "err.quote_already_contracted",
         _ => return None,
@@ -263,6 +265,10 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "lost_reason" => t(lang, "field.lost_reason"),
         "expected_close" => t(lang, "field.expected_close"),
         "stage" => t(lang, "field.stage"),
+        "code" => t(lang, "field.code"),
+        "probability" => t(lang, "field.probability"),
+        "outcome" => t(lang, "field.outcome"),
+        "month" => t(lang, "field.month"),
         _ => "",
     };
     let code_text = match code {
@@ -295,6 +301,7 @@ fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
         "not_service" => t(lang, "invalid.not_service"),
         "not_of_customer" => t(lang, "invalid.not_of_customer"),
         "unknown" => t(lang, "invalid.unknown"),
+        "taken" => t(lang, "invalid.taken"),
         _ => t(lang, "invalid.other"),
     };
     if field_text.is_empty() {

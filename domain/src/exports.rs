@@ -59,8 +59,9 @@ async fn exportable(db: &Db, actor: &Actor, object: ObjectType, table: &str, ids
 }
 
 /// Keeps the rows whose record the actor may export.
-async fn keep_exportable<R>(db: &Db, actor: &Actor, object: ObjectType, table: &str, rows: Vec<R>, id: impl Fn(&R) -> i64, out: &mut ExportTable, line: impl Fn(R) -> Vec<String>) -> DomainResult<()> {
-    let ids: Vec<i64> = rows.iter().map(&id).collect();
+#[allow(clippy::too_many_arguments)]
+async fn keep_exportable<R>(db: &Db, actor: &Actor, object: ObjectType, table: &str, rows: Vec<R>, id: &impl Fn(&R) -> i64, out: &mut ExportTable, line: &impl Fn(R) -> Vec<String>) -> DomainResult<()> {
+    let ids: Vec<i64> = rows.iter().map(id).collect();
     let allowed = exportable(db, actor, object, table, &ids).await?;
     for r in rows {
         if allowed.contains(&id(&r)) && out.rows.len() < MAX_ROWS {
@@ -72,135 +73,117 @@ async fn keep_exportable<R>(db: &Db, actor: &Actor, object: ObjectType, table: &
     Ok(())
 }
 
-pub async fn contracts(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
-    use crate::sales::contracts::{list, ContractQuery};
-    require_export(actor, ObjectType::Contract)?;
-    let mut out = ExportTable { columns: vec!["number", "title", "customer", "state", "amount", "received", "currency", "owner", "signed_at"], ..Default::default() };
-    let mut before = None;
+/// Pages through a list (`page` answers the rows after a key, `key` gives a row's key) and keeps,
+/// as lines, the rows whose record the actor may export.
+#[allow(clippy::too_many_arguments)]
+async fn export_pages<R, K, F, Fut>(
+    db: &Db,
+    actor: &Actor,
+    object: ObjectType,
+    table: &str,
+    columns: Vec<&'static str>,
+    mut page: F,
+    key: impl Fn(&R) -> K,
+    id: impl Fn(&R) -> i64,
+    line: impl Fn(R) -> Vec<String>,
+) -> DomainResult<ExportTable>
+where
+    F: FnMut(Option<K>) -> Fut,
+    Fut: std::future::Future<Output = DomainResult<Vec<R>>>,
+{
+    require_export(actor, object)?;
+    let mut out = ExportTable { columns, ..Default::default() };
+    let mut after = None;
     while out.rows.len() < MAX_ROWS {
-        let rows = list(db, actor, &ContractQuery { before_id: before, limit: PAGE, ..Default::default() }).await?;
+        let rows = page(after.take()).await?;
         let Some(last) = rows.last() else { break };
-        before = Some(last.id);
+        after = Some(key(last));
         let n = rows.len();
-        keep_exportable(db, actor, ObjectType::Contract, "contracts", rows, |r| r.id, &mut out, |r| {
-            vec![r.number, r.title, r.customer_name, r.state, money(r.amount_minor), money(r.received_minor), r.currency, r.owner_name.unwrap_or_default(), r.signed_at.map(format_date).unwrap_or_default()]
-        })
-        .await?;
+        keep_exportable(db, actor, object, table, rows, &id, &mut out, &line).await?;
         if (n as i64) < PAGE {
             break;
         }
     }
     Ok(out)
+}
+
+pub async fn contracts(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
+    use crate::sales::contracts::{list, ContractQuery};
+    let columns = vec!["number", "title", "customer", "state", "amount", "received", "currency", "owner", "signed_at"];
+    let page = |before_id| async move { list(db, actor, &ContractQuery { before_id, limit: PAGE, ..Default::default() }).await };
+    export_pages(db, actor, ObjectType::Contract, "contracts", columns, page, |r| r.id, |r| r.id, |r| {
+        vec![r.number, r.title, r.customer_name, r.state, money(r.amount_minor), money(r.received_minor), r.currency, r.owner_name.unwrap_or_default(), r.signed_at.map(format_date).unwrap_or_default()]
+    })
+    .await
 }
 
 /// The receivables still outstanding (as the receivables tab lists them), or the overdue ones.
 pub async fn receivables(db: &Db, actor: &Actor, overdue_only: bool) -> DomainResult<ExportTable> {
     use crate::sales::receivables::{list, ReceivableQuery};
-    require_export(actor, ObjectType::Receivable)?;
-    let mut out = ExportTable {
-        columns: vec!["contract", "customer", "instalment", "due_at", "amount", "received", "outstanding", "currency", "overdue", "owner", "unit"],
-        ..Default::default()
-    };
-    let mut after = None;
-    while out.rows.len() < MAX_ROWS {
-        let rows = list(db, actor, &ReceivableQuery { overdue_only, open_only: true, after, limit: PAGE, ..Default::default() }).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some((last.due_at, last.id));
-        let n = rows.len();
-        keep_exportable(db, actor, ObjectType::Receivable, "receivables", rows, |r| r.id, &mut out, |r| {
-            vec![
-                r.contract_number,
-                r.customer_name,
-                r.seq.to_string(),
-                format_date(r.due_at),
-                money(r.amount_minor),
-                money(r.received_minor),
-                money(r.outstanding_minor),
-                r.currency,
-                if r.overdue { "yes".into() } else { String::new() },
-                r.owner_name.unwrap_or_default(),
-                r.unit_name,
-            ]
-        })
-        .await?;
-        if (n as i64) < PAGE {
-            break;
-        }
-    }
-    Ok(out)
+    let columns = vec!["contract", "customer", "instalment", "due_at", "amount", "received", "outstanding", "currency", "overdue", "owner", "unit"];
+    let page = |after| async move { list(db, actor, &ReceivableQuery { overdue_only, open_only: true, after, limit: PAGE, ..Default::default() }).await };
+    export_pages(db, actor, ObjectType::Receivable, "receivables", columns, page, |r| (r.due_at, r.id), |r| r.id, |r| {
+        vec![
+            r.contract_number,
+            r.customer_name,
+            r.seq.to_string(),
+            format_date(r.due_at),
+            money(r.amount_minor),
+            money(r.received_minor),
+            money(r.outstanding_minor),
+            r.currency,
+            if r.overdue { "yes".into() } else { String::new() },
+            r.owner_name.unwrap_or_default(),
+            r.unit_name,
+        ]
+    })
+    .await
 }
 
 pub async fn tickets(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
     use crate::service::tickets::{list, TicketQuery};
-    require_export(actor, ObjectType::Ticket)?;
-    let mut out = ExportTable {
-        columns: vec!["id", "title", "customer", "category", "priority", "status", "sla_due_at", "breached", "owner", "unit", "created_at"],
-        ..Default::default()
-    };
-    let mut before = None;
-    while out.rows.len() < MAX_ROWS {
-        let rows = list(db, actor, &TicketQuery { before_id: before, limit: PAGE, ..Default::default() }).await?;
-        let Some(last) = rows.last() else { break };
-        before = Some(last.id);
-        let n = rows.len();
-        keep_exportable(db, actor, ObjectType::Ticket, "tickets", rows, |r| r.id, &mut out, |r| {
-            vec![
-                r.id.to_string(),
-                r.title,
-                r.customer_name,
-                r.category,
-                r.priority,
-                r.status,
-                format_date(r.sla_due_at),
-                if r.breached { "yes".into() } else { String::new() },
-                r.owner_name.unwrap_or_default(),
-                r.unit_name,
-                format_date(r.created_at),
-            ]
-        })
-        .await?;
-        if (n as i64) < PAGE {
-            break;
-        }
-    }
-    Ok(out)
+    let columns = vec!["id", "title", "customer", "category", "priority", "status", "sla_due_at", "breached", "owner", "unit", "created_at"];
+    let page = |before_id| async move { list(db, actor, &TicketQuery { before_id, limit: PAGE, ..Default::default() }).await };
+    export_pages(db, actor, ObjectType::Ticket, "tickets", columns, page, |r| r.id, |r| r.id, |r| {
+        vec![
+            r.id.to_string(),
+            r.title,
+            r.customer_name,
+            r.category,
+            r.priority,
+            r.status,
+            format_date(r.sla_due_at),
+            if r.breached { "yes".into() } else { String::new() },
+            r.owner_name.unwrap_or_default(),
+            r.unit_name,
+            format_date(r.created_at),
+        ]
+    })
+    .await
 }
 
 pub async fn opportunities(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
     use crate::opportunities::pipeline::list;
     require_export(actor, ObjectType::Opportunity)?;
     let stages: std::collections::HashMap<i64, String> = crate::opportunities::stages::list(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
-    let mut out = ExportTable {
-        columns: vec!["id", "name", "customer", "stage", "amount", "currency", "expected_close", "competitors", "lost_reason", "owner", "unit"],
-        ..Default::default()
-    };
-    let mut before = None;
-    while out.rows.len() < MAX_ROWS {
-        let rows = list(db, actor, before, PAGE).await?;
-        let Some(last) = rows.last() else { break };
-        before = Some(last.id);
-        let n = rows.len();
-        keep_exportable(db, actor, ObjectType::Opportunity, "opportunities", rows, |r| r.id, &mut out, |r| {
-            vec![
-                r.id.to_string(),
-                r.name,
-                r.customer_name,
-                stages.get(&r.stage_id).cloned().unwrap_or_default(),
-                money(r.amount_minor),
-                r.currency,
-                r.expected_close.unwrap_or_default(),
-                r.competitors,
-                r.lost_reason,
-                r.owner_name.unwrap_or_default(),
-                r.unit_name,
-            ]
-        })
-        .await?;
-        if (n as i64) < PAGE {
-            break;
-        }
-    }
-    Ok(out)
+    let columns = vec!["id", "name", "customer", "stage", "amount", "currency", "expected_close", "competitors", "lost_reason", "owner", "unit"];
+    let page = |before_id| async move { list(db, actor, before_id, PAGE).await };
+    export_pages(db, actor, ObjectType::Opportunity, "opportunities", columns, page, |r| r.id, |r| r.id, |r| {
+        vec![
+            r.id.to_string(),
+            r.name,
+            r.customer_name,
+            stages.get(&r.stage_id).cloned().unwrap_or_default(),
+            money(r.amount_minor),
+            r.currency,
+            r.expected_close.unwrap_or_default(),
+            r.competitors,
+            r.lost_reason,
+            r.owner_name.unwrap_or_default(),
+            r.unit_name,
+        ]
+    })
+    .await
 }
 
 #[cfg(test)]

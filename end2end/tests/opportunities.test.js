@@ -146,3 +146,34 @@ test('on a phone the stage columns stack into one list', async () => {
   assert.deepEqual(phone.errors, []);
   await phone.ctx.close();
 });
+
+test('an administrator configures the stages; a stage holding opportunities keeps its outcome', async () => {
+  const admin = await openAs(env, 'admin', '/opportunities');
+  await admin.page.locator('[data-testid=opportunity-board]').waitFor();
+  await admin.page.locator('[data-testid=stage-settings] summary').click();
+  // A new open stage at 45 %, third on the board.
+  const add = admin.page.locator('[data-testid=stage-new]');
+  await add.locator('[data-testid=stage-code]').fill('trial');
+  await add.locator('[data-testid=stage-name-zh]').fill('试用');
+  await add.locator('[data-testid=stage-name-en]').fill('Trial');
+  await add.locator('[data-testid=stage-percent]').fill('45');
+  await add.locator('[data-testid=stage-position]').fill('3');
+  await add.locator('[data-testid=stage-save]').click();
+  await admin.page.locator('[data-testid=stage-column][data-stage=trial]').waitFor();
+  assert.match(await admin.page.locator('[data-testid=stage-column][data-stage=trial]').innerText(), /试用[\s\S]*45%/);
+  // The demo's proposal stage holds opportunities: turning it into a lost stage is refused.
+  const proposal = admin.page.locator('[data-testid=stage-row][data-code=proposal]');
+  await proposal.locator('[data-testid=stage-outcome]').selectOption('lost');
+  await proposal.locator('[data-testid=stage-save]').click();
+  await admin.page.locator('[data-testid=stage-settings] [data-testid=action-error]', { hasText: '还有商机' }).waitFor();
+  assert.equal(await admin.page.locator('[data-testid=stage-column][data-stage=proposal][data-outcome=open]').count(), 1);
+  // Reps do not see the settings.
+  const rep = await openAs(env, 'bj.sales2', '/opportunities');
+  await rep.page.locator('[data-testid=opportunity-board]').waitFor();
+  await rep.page.waitForTimeout(500);
+  assert.equal(await rep.page.locator('[data-testid=stage-settings]').count(), 0);
+  assert.deepEqual(admin.errors.filter((e) => !e.includes('409') && !e.includes('422')), []);
+  assert.deepEqual(rep.errors, []);
+  await admin.ctx.close();
+  await rep.ctx.close();
+});

@@ -183,22 +183,19 @@ fn Invoices(contract_id: i64, invoices: Vec<InvoiceRow>, may_request: bool, may_
 }
 
 #[component]
-fn ContractBody(view: ContractView, #[prop(into)] changed: Callback<()>) -> impl IntoView {
+fn ContractBody(view: ContractView, forms: OpenForms, #[prop(into)] changed: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let k = view.contract.clone();
     let id = k.id;
     let submit = ServerAction::<SubmitContract>::new();
     let sign = ServerAction::<SignContract>::new();
-    let reverse = ServerAction::<ReverseReceipt>::new();
     Effect::new(move |_| {
-        if submit.value().get().is_some_and(|r| r.is_ok()) || sign.value().get().is_some_and(|r| r.is_ok()) || reverse.value().get().is_some_and(|r| r.is_ok()) {
+        if submit.value().get().is_some_and(|r| r.is_ok()) || sign.value().get().is_some_and(|r| r.is_ok()) {
             changed.run(());
         }
     });
-    let errors = crate::ui::action_error::first_error(vec![error_of(submit.value()), error_of(sign.value()), error_of(reverse.value())]);
-    let recording = RwSignal::new(None::<i64>);
-    let reversing = RwSignal::new(None::<i64>);
-    let reason = RwSignal::new(String::new());
+    let errors = crate::ui::action_error::first_error(vec![error_of(submit.value()), error_of(sign.value())]);
+    let OpenForms { recording, reversing, .. } = forms;
     let currency = k.currency.clone();
     let may_record = view.actions.record_receipt;
     let receivables = view.receivables.clone();
@@ -250,14 +247,11 @@ fn ContractBody(view: ContractView, #[prop(into)] changed: Callback<()>) -> impl
             {may_record.then(|| view! {
                 <div class="inline">
                     {receivables.iter().filter(|r| r.outstanding_minor.unwrap_or(0) > 0).map(|r| {
-                        let rid = r.id;
+                        let row = r.clone();
                         let seq = r.seq;
-                        view! { <button data-testid="record-receipt" on:click=move |_| recording.set(Some(rid))>{tr("k.record")}" #"{seq}</button> }
+                        view! { <button data-testid="record-receipt" on:click=move |_| recording.set(Some(row.clone()))>{tr("k.record")}" #"{seq}</button> }
                     }).collect_view()}
                 </div>
-                {move || recording.get().and_then(|rid| receivables.iter().find(|r| r.id == rid).cloned()).map(|row| view! {
-                    <ReceiptEntry row done=move |_| changed.run(())/>
-                })}
             })}
         })}
         <h2>{tr("k.receipts")}</h2>
@@ -296,10 +290,45 @@ fn ContractBody(view: ContractView, #[prop(into)] changed: Callback<()>) -> impl
         {(k.state == "signed").then(|| view! {
             <Invoices contract_id=id invoices=view.invoices.clone() may_request=view.actions.request_invoice may_decide=view.actions.decide_invoice changed/>
         })}
+    }
+}
+
+/// The forms a finance person opened on the page. They live with the page, not with the data it
+/// shows, so a live update of the contract (a receipt, an invoice request) does not close a form
+/// being filled in.
+#[derive(Clone, Copy)]
+struct OpenForms {
+    /// The receivable a receipt is being recorded against.
+    recording: RwSignal<Option<ReceivableRow>>,
+    /// The receipt being reversed, and the reason typed.
+    reversing: RwSignal<Option<i64>>,
+    reason: RwSignal<String>,
+}
+
+/// The open receipt and reversal forms, below the contract.
+#[component]
+fn OpenFormsView(forms: OpenForms, #[prop(into)] changed: Callback<()>) -> impl IntoView {
+    let OpenForms { recording, reversing, reason } = forms;
+    let reverse = ServerAction::<ReverseReceipt>::new();
+    Effect::new(move |_| {
+        if reverse.value().get().is_some_and(|r| r.is_ok()) {
+            reversing.set(None);
+            reason.set(String::new());
+            changed.run(());
+        }
+    });
+    // A new form only when another receivable is chosen, not when the same row is reloaded.
+    let open = Memo::new(move |_| recording.get().map(|r| r.id));
+    view! {
+        {move || open.get().and_then(|_| recording.get_untracked()).map(|row| view! {
+            <ReceiptEntry row done=move |_| changed.run(())/>
+        })}
         {move || reversing.get().map(|pid| view! {
             <div class="inline">
                 <label>{tr("k.reverse_reason")}<input type="text" data-testid="reverse-reason" bind:value=reason/></label>
-                <button data-testid="confirm-reverse" on:click=move |_| { reverse.dispatch(ReverseReceipt { id: pid, reason: reason.get_untracked() }); }>{tr("k.confirm_reverse")}</button>
+                <button data-testid="confirm-reverse" disabled=move || reverse.pending().get()
+                    on:click=move |_| { reverse.dispatch(ReverseReceipt { id: pid, reason: reason.get_untracked() }); }>{tr("k.confirm_reverse")}</button>
+                <ActionError error=error_of(reverse.value())/>
             </div>
         })}
     }
@@ -320,6 +349,7 @@ pub fn ContractDetailPage() -> impl IntoView {
     }
     let data = Resource::new(move || tick.get(), move |_| contract_page(id));
     let changed = Callback::new(move |_| tick.update(|n| *n += 1));
+    let forms = OpenForms { recording: RwSignal::new(None), reversing: RwSignal::new(None), reason: RwSignal::new(String::new()) };
     view! {
         <section class="contract-page">
             <p><a href="/contracts" data-testid="back-to-contracts">{tr("k.back")}</a></p>
@@ -330,10 +360,11 @@ pub fn ContractDetailPage() -> impl IntoView {
                             <div class="forbidden" data-testid="contract-missing"><h1>{tr("notfound.title")}</h1></div>
                         }.into_any(),
                         Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                        Ok(view) => view! { <ContractBody view changed/> }.into_any(),
+                        Ok(view) => view! { <ContractBody view forms changed/> }.into_any(),
                     }
                 })}
             </Transition>
+            <OpenFormsView forms changed/>
         </section>
     }
 }

@@ -20,6 +20,7 @@ use crate::live::use_live;
 use crate::opportunities::api::{opportunity_board, MoveOpportunity};
 use crate::opportunities::forecast::Forecast;
 use crate::opportunities::form::NewOpportunityForm;
+use crate::opportunities::stages::StageEditor;
 use crate::opportunities::words::{percent, t, tr};
 use crate::ui::action_error::ActionError;
 use crate::ui::format::format_money;
@@ -383,6 +384,7 @@ pub fn OpportunitiesPage() -> impl IntoView {
                 <h1>{tr("pipe.title")}</h1>
                 <NewOpportunityForm created/>
             </div>
+            <StageEditor saved=move |_| tick.update(|n| *n += 1)/>
             <div class="tabs" role="tablist">
                 <button
                     class="tab"

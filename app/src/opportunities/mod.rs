@@ -7,4 +7,5 @@ pub mod api;
 pub mod board;
 pub mod forecast;
 pub mod form;
+pub mod stages;
 pub mod words;

@@ -38,6 +38,18 @@ pub const TEXTS: &Texts = &[
     ("pipe.unweighted", "金额合计", "Total amount"),
     ("pipe.weighted", "加权金额", "Weighted amount"),
     ("pipe.total", "合计", "Total"),
+    ("pipe.stages", "商机阶段设置", "Pipeline stages"),
+    ("pipe.stage_code", "代码", "Code"),
+    ("pipe.stage_zh", "中文名", "Chinese name"),
+    ("pipe.stage_en", "英文名", "English name"),
+    ("pipe.stage_probability", "赢率 %", "Win %"),
+    ("pipe.stage_position", "顺序", "Order"),
+    ("pipe.stage_outcome", "结果", "Outcome"),
+    ("pipe.outcome_open", "进行中", "Open"),
+    ("pipe.outcome_won", "赢单", "Won"),
+    ("pipe.outcome_lost", "输单", "Lost"),
+    ("pipe.stage_save", "保存", "Save"),
+    ("pipe.stage_add", "添加阶段", "Add stage"),
     ("pipe.no_forecast", "这几个月没有预计成交的商机。", "No opportunities are expected to close in these months."),
 ];
 
