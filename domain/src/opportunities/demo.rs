@@ -9,10 +9,20 @@ use crate::clock::{format_date, now_ms, DAY_MS};
 use crate::db::Db;
 use crate::error::DomainResult;
 use crate::policy::Actor;
-use crate::sales::demo::customer_of;
 
 async fn stage(db: &Db, code: &str) -> DomainResult<i64> {
     Ok(sqlx::query("SELECT id FROM opportunity_stages WHERE code = $1").bind(code).fetch_one(db.pool()).await?.try_get("id")?)
+}
+
+/// The n-th customer a rep owns (as the sales demo picks them; not shared, which would make the two
+/// demo modules import each other).
+async fn customer_of(db: &Db, rep: &Actor, n: i64) -> DomainResult<i64> {
+    Ok(sqlx::query("SELECT id FROM customers WHERE owner_id = $1 ORDER BY id LIMIT 1 OFFSET $2")
+        .bind(rep.user_id)
+        .bind(n)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("id")?)
 }
 
 /// (rep, nth customer, name, amount in 分, days to close, stage code, competitors, product).

@@ -26,7 +26,7 @@ async fn unit(db: &Db, name: &str) -> DomainResult<i64> {
 }
 
 /// The n-th customer a rep owns.
-pub(crate) async fn customer_of(db: &Db, rep: &Actor, n: i64) -> DomainResult<i64> {
+async fn customer_of(db: &Db, rep: &Actor, n: i64) -> DomainResult<i64> {
     Ok(sqlx::query("SELECT id FROM customers WHERE owner_id = $1 ORDER BY id LIMIT 1 OFFSET $2")
         .bind(rep.user_id)
         .bind(n)
