@@ -5,7 +5,7 @@
 // Beijing-only hardware line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openAs, chooseByText } from './support.js';
+import { suite, openAs, chooseByText, hydrated } from './support.js';
 
 const env = suite();
 
@@ -104,6 +104,8 @@ test('a contract is approved, signed and paid; the rep sees the receipt live', a
 
   // An over-payment is refused with what is still outstanding; nothing is recorded.
   await fin.page.reload();
+  // A button clicked before the reloaded page hydrates does nothing.
+  await hydrated(fin.page);
   await fin.page.locator('[data-testid=record-receipt]').first().click();
   await fin.page.fill('[data-testid=receipt-amount]', '30000');
   await fin.page.click('[data-testid=receipt-save]');
