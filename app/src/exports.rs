@@ -18,18 +18,6 @@ pub struct ListExport {
     pub skipped: usize,
 }
 
-#[cfg(feature = "ssr")]
-fn object_of(list: &str) -> Option<domain::objects::ObjectType> {
-    use domain::objects::ObjectType as O;
-    Some(match list {
-        "contracts" => O::Contract,
-        "receivables" => O::Receivable,
-        "opportunities" => O::Opportunity,
-        "tickets" => O::Ticket,
-        _ => return None,
-    })
-}
-
 /// A column's title in the reader's language (only the server writes the files).
 #[cfg(feature = "ssr")]
 fn column_title(lang: crate::i18n::Lang, key: &str) -> String {
@@ -71,7 +59,7 @@ fn column_title(lang: crate::i18n::Lang, key: &str) -> String {
 pub async fn export_allowed(list: String) -> Result<bool, AppError> {
     use crate::server::actor;
     let (_, actor) = actor().await?;
-    Ok(object_of(&list).is_some_and(|o| actor.grants.can(o, domain::objects::Action::Export)))
+    Ok(domain::exports::may_export(&actor, &list))
 }
 
 /// The list as a CSV file (receivables: the overdue ones only when asked).

@@ -31,6 +31,22 @@ fn money(minor: Option<i64>) -> String {
     minor.map(|m| format!("{}{}.{:02}", if m < 0 { "-" } else { "" }, m.abs() / 100, m.abs() % 100)).unwrap_or_default()
 }
 
+/// The object a list's export covers ("contracts", "receivables", "opportunities", "tickets").
+pub fn object_of(list: &str) -> Option<ObjectType> {
+    Some(match list {
+        "contracts" => ObjectType::Contract,
+        "receivables" => ObjectType::Receivable,
+        "opportunities" => ObjectType::Opportunity,
+        "tickets" => ObjectType::Ticket,
+        _ => return None,
+    })
+}
+
+/// Whether the actor's roles grant exporting the list (which decides whether its button shows).
+pub fn may_export(actor: &Actor, list: &str) -> bool {
+    object_of(list).is_some_and(|o| actor.grants.can(o, Action::Export))
+}
+
 fn require_export(actor: &Actor, object: ObjectType) -> DomainResult<()> {
     if actor.grants.can(object, Action::Export) {
         Ok(())

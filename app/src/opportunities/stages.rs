@@ -18,10 +18,11 @@ use crate::ui::loading::loaded;
 pub async fn stage_settings() -> Result<Option<Vec<Stage>>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    if !actor.is_admin() {
-        return Ok(None);
+    match domain::opportunities::stages::settings(&st.db, &actor).await {
+        Ok(list) => Ok(Some(list)),
+        Err(domain::DomainError::Forbidden) => Ok(None),
+        Err(e) => Err(domain_err(e)),
     }
-    domain::opportunities::stages::list(&st.db).await.map(Some).map_err(domain_err)
 }
 
 #[server(endpoint = "opportunities/save_stage", input = Json)]

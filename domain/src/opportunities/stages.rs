@@ -35,6 +35,12 @@ pub async fn list(db: &Db) -> DomainResult<Vec<Stage>> {
     list_on(&mut conn).await
 }
 
+/// The stages for the settings screen: administrators only (others are refused).
+pub async fn settings(db: &Db, actor: &Actor) -> DomainResult<Vec<Stage>> {
+    actor.require_admin()?;
+    list(db).await
+}
+
 pub(crate) async fn list_on(conn: &mut AnyConnection) -> DomainResult<Vec<Stage>> {
     let sql = format!("{SELECT} ORDER BY position, id");
     sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?.iter().map(stage_of).collect()
