@@ -74,7 +74,7 @@ async fn run(db: &Db, actor: &Actor, case: Case) -> DomainResult<String> {
             Ok(format!("outstanding {} of {}", yuan(t.outstanding_minor), yuan(t.receivable_minor)))
         }
         Case::Board => {
-            let columns = pipeline::board(db, actor, &pipeline::BoardQuery { mine_only: false, per_stage: 20 }).await?;
+            let columns = pipeline::board(db, actor, &pipeline::BoardQuery { per_stage: 20, ..Default::default() }).await?;
             let cards: usize = columns.iter().map(|c| c.cards.len()).sum();
             Ok(format!("{} opportunities, {cards} cards", columns.iter().map(|c| c.count).sum::<i64>()))
         }

@@ -175,3 +175,64 @@ mod tests {
         std::fs::remove_dir_all(dir).ok();
     }
 }
+
+/// A value bound to a `$n` placeholder of a query assembled from optional conditions, so ids and
+/// texts can be bound in the order their placeholders were numbered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// Binds `args` to `query` in order.
+pub fn bind_args<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    args: &[Arg],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for a in args {
+        query = match a {
+            Arg::Int(i) => query.bind(*i),
+            Arg::Text(t) => query.bind(t.clone()),
+        };
+    }
+    query
+}
+
+/// A case-insensitive LIKE pattern for text a user typed: their wildcards are taken literally
+/// (used with `ESCAPE '\'`).
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A WHERE clause grown from optional conditions: each condition writes `$?0`, `$?1`… for its own
+/// values, which are renumbered after those already there, so placeholders and binds stay in step.
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    pub sql: String,
+    pub args: Vec<Arg>,
+}
+
+impl Conditions {
+    /// Starts from a condition whose integer values are `$1…$n` (a policy filter's).
+    pub fn starting_with(sql: &str, ints: &[i64]) -> Self {
+        Conditions { sql: sql.to_string(), args: ints.iter().map(|i| Arg::Int(*i)).collect() }
+    }
+
+    /// Appends `condition` (e.g. `" AND x = $?0"`) with its values.
+    pub fn add(&mut self, condition: &str, values: Vec<Arg>) {
+        let first = self.args.len() + 1;
+        let mut condition = condition.to_string();
+        // Highest index first, so `$?1` is not read as the start of `$?10`.
+        for i in (0..values.len()).rev() {
+            condition = condition.replace(&format!("$?{i}"), &format!("${}", first + i));
+        }
+        self.sql.push_str(&condition);
+        self.args.extend(values);
+    }
+
+    /// The query `sql` (which embeds this clause) with the values bound.
+    pub fn query<'q>(&self, sql: String) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &self.args)
+    }
+}

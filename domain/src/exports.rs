@@ -13,6 +13,7 @@ use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::objects::{Action, ObjectType};
 use crate::policy::record_filter;
+use domain_types::lists::ListFilter;
 
 /// An export: column keys, rows of text, and how many listed records were left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -123,21 +124,24 @@ where
     Ok(out)
 }
 
-pub async fn contracts(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
+pub async fn contracts(db: &Db, actor: &Actor, filter: &ListFilter) -> DomainResult<ExportTable> {
     use crate::sales::contracts::{list, ContractQuery};
+    let query = ContractQuery::of_filter(filter, None, PAGE)?;
     let columns = vec!["number", "title", "customer", "state", "amount", "received", "currency", "owner", "signed_at"];
-    let page = |before_id| async move { list(db, actor, &ContractQuery { before_id, limit: PAGE, ..Default::default() }).await };
+    let query = &query;
+    let page = |before_id| async move { list(db, actor, &ContractQuery { before_id, ..query.clone() }).await };
     export_pages(db, actor, ObjectType::Contract, "contracts", columns, page, |r| r.id, |r| r.id, |r| {
         vec![r.number, r.title, r.customer_name, r.state, money(r.amount_minor), money(r.received_minor), r.currency, r.owner_name.unwrap_or_default(), r.signed_at.map(format_date).unwrap_or_default()]
     })
     .await
 }
 
-/// The receivables still outstanding (as the receivables tab lists them), or the overdue ones.
-pub async fn receivables(db: &Db, actor: &Actor, overdue_only: bool) -> DomainResult<ExportTable> {
+/// The receivables as the receivables tab lists them with this filter.
+pub async fn receivables(db: &Db, actor: &Actor, filter: &ListFilter) -> DomainResult<ExportTable> {
     use crate::sales::receivables::{list, ReceivableQuery};
     let columns = vec!["contract", "customer", "instalment", "due_at", "amount", "received", "outstanding", "currency", "overdue", "owner", "unit"];
-    let page = |after| async move { list(db, actor, &ReceivableQuery { overdue_only, open_only: true, after, limit: PAGE, ..Default::default() }).await };
+    let query = &ReceivableQuery::of_filter(filter, None, PAGE);
+    let page = |after| async move { list(db, actor, &ReceivableQuery { after, ..query.clone() }).await };
     export_pages(db, actor, ObjectType::Receivable, "receivables", columns, page, |r| (r.due_at, r.id), |r| r.id, |r| {
         vec![
             r.contract_number,
@@ -156,10 +160,11 @@ pub async fn receivables(db: &Db, actor: &Actor, overdue_only: bool) -> DomainRe
     .await
 }
 
-pub async fn tickets(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
+pub async fn tickets(db: &Db, actor: &Actor, filter: &ListFilter) -> DomainResult<ExportTable> {
     use crate::service::tickets::{list, TicketQuery};
+    let query = &TicketQuery::of_filter(filter, None, PAGE)?;
     let columns = vec!["id", "title", "customer", "category", "priority", "status", "sla_due_at", "breached", "owner", "unit", "created_at"];
-    let page = |before_id| async move { list(db, actor, &TicketQuery { before_id, limit: PAGE, ..Default::default() }).await };
+    let page = |before_id| async move { list(db, actor, &TicketQuery { before_id, ..query.clone() }).await };
     export_pages(db, actor, ObjectType::Ticket, "tickets", columns, page, |r| r.id, |r| r.id, |r| {
         vec![
             r.id.to_string(),
@@ -178,12 +183,12 @@ pub async fn tickets(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
     .await
 }
 
-pub async fn opportunities(db: &Db, actor: &Actor) -> DomainResult<ExportTable> {
+pub async fn opportunities(db: &Db, actor: &Actor, filter: &ListFilter) -> DomainResult<ExportTable> {
     use crate::opportunities::pipeline::list;
     require_export(actor, ObjectType::Opportunity)?;
     let stages: std::collections::HashMap<i64, String> = crate::opportunities::stages::list(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
     let columns = vec!["id", "name", "customer", "stage", "amount", "currency", "expected_close", "competitors", "lost_reason", "owner", "unit"];
-    let page = |before_id| async move { list(db, actor, before_id, PAGE).await };
+    let page = |before_id| async move { list(db, actor, filter, before_id, PAGE).await };
     export_pages(db, actor, ObjectType::Opportunity, "opportunities", columns, page, |r| r.id, |r| r.id, |r| {
         vec![
             r.id.to_string(),

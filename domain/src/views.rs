@@ -11,6 +11,14 @@ use crate::db::Db;
 use crate::error::{DomainError, DomainResult};
 use crate::objects::ObjectType;
 
+pub use domain_types::lists::ListFilter;
+
+/// The kind of record a sales or service list shows ("contracts", "receivables", "tickets",
+/// "opportunities"), whose saved views are kept under it.
+pub fn object_of_list(list: &str) -> DomainResult<ObjectType> {
+    crate::exports::object_of(list).ok_or(DomainError::NotFound)
+}
+
 /// The reserved name under which a list's last state is kept.
 const LAST_STATE: &str = "";
 const MAX_VIEWS: i64 = 50;

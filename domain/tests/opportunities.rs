@@ -39,7 +39,7 @@ fn edit_of(card: &pipeline::OpportunityCard, products: Vec<OpportunityProduct>) 
 }
 
 async fn board(t: &TestDb, login: &str, mine_only: bool) -> Vec<pipeline::BoardColumn> {
-    pipeline::board(&t.db, &actor(&t.db, login).await, &BoardQuery { mine_only, per_stage: 200 }).await.unwrap()
+    pipeline::board(&t.db, &actor(&t.db, login).await, &BoardQuery { mine_only, per_stage: 200, ..Default::default() }).await.unwrap()
 }
 
 on_both_engines!(the_demo_fills_every_stage_and_the_board_follows_read_scopes, |t| {
@@ -216,7 +216,7 @@ on_both_engines!(products_come_from_the_editors_lines_and_hidden_amounts_stay_hi
         .await
         .unwrap();
     let sh = actor(&t.db, "sh.sales1").await;
-    let columns = pipeline::board(&t.db, &sh, &BoardQuery { mine_only: false, per_stage: 50 }).await.unwrap();
+    let columns = pipeline::board(&t.db, &sh, &BoardQuery { per_stage: 50, ..Default::default() }).await.unwrap();
     assert!(columns.iter().any(|c| c.count > 0));
     assert!(columns.iter().all(|c| c.sums.is_empty() && c.cards.iter().all(|k| k.amount_minor.is_none())));
     let rows = forecast::forecast(&t.db, &sh, "2027-01", 1).await.unwrap();

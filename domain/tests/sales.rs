@@ -364,6 +364,18 @@ on_both_engines!(a_subsidiarys_price_list_applies_at_and_below_it, |t| {
     assert!(matches!(products::set_unit_price(&t.db, &sh, crm, team, Some(1)).await, Err(DomainError::Forbidden)));
     products::set_unit_price(&t.db, &admin, crm, team, Some(4_400_000)).await.unwrap();
     assert_eq!(crm_price_for(t, "sh.sales1").await, 4_400_000);
+    // The price-list screen shows each unit its own price and the one its people sell at.
+    let team_list = products::price_list(&t.db, &admin, team).await.unwrap();
+    let row = team_list.iter().find(|r| r.product_id == crm).expect("the CRM subscription is listed");
+    assert_eq!((row.list_price_minor, row.own_price_minor, row.effective_minor), (4_800_000, Some(4_400_000), 4_400_000));
+    let other_team = products::price_list(&t.db, &admin, unit_id(t, "上海销售二组").await).await.unwrap();
+    let row = other_team.iter().find(|r| r.product_id == crm).unwrap();
+    assert_eq!((row.own_price_minor, row.effective_minor), (None, 4_560_000), "inherits Shanghai's price");
+    let beijing = products::price_list(&t.db, &admin, unit_id(t, "北京分公司").await).await.unwrap();
+    assert_eq!(beijing.iter().find(|r| r.product_id == crm).map(|r| r.effective_minor), Some(4_800_000));
+    assert_eq!(beijing.len(), team_list.len(), "every active product, whichever line");
+    assert!(matches!(products::price_list(&t.db, &sh, team).await, Err(DomainError::Forbidden)));
+    assert!(matches!(products::price_list(&t.db, &admin, 999_999).await, Err(DomainError::NotFound)));
     assert_eq!(crm_price_for(t, "sh.sales3").await, 4_560_000, "another Shanghai team keeps the branch's price");
     products::set_unit_price(&t.db, &admin, crm, team, None).await.unwrap();
     assert_eq!(crm_price_for(t, "sh.sales1").await, 4_560_000);

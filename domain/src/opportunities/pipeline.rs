@@ -9,11 +9,12 @@ use super::{parse_close_date, NewOpportunity};
 use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
-use crate::db::Db;
+use crate::db::{contains_pattern, Arg, Conditions, Db};
 use crate::error::{DomainError, DomainResult};
 use crate::events;
 use crate::objects::{Action, ObjectType};
 use crate::policy::{record_filter, require_on};
+use domain_types::lists::ListFilter;
 
 pub use domain_types::opportunities::{BoardColumn, CurrencySum, OpportunityCard, OpportunityEdit, OpportunityProduct};
 
@@ -23,8 +24,33 @@ const OBJECT: ObjectType = ObjectType::Opportunity;
 pub struct BoardQuery {
     /// Only the reader's own opportunities.
     pub mine_only: bool,
+    /// Part of the opportunity's or the customer's name.
+    pub search: String,
     /// Cards per column (the count and sums cover them all).
     pub per_stage: i64,
+}
+
+impl BoardQuery {
+    pub fn of_filter(filter: &ListFilter, per_stage: i64) -> Self {
+        BoardQuery { mine_only: filter.mine_only, search: filter.search.trim().to_string(), per_stage }
+    }
+}
+
+/// The reader's scope over opportunities narrowed by the filter.
+fn conditions(actor: &Actor, mine_only: bool, search: &str) -> Conditions {
+    let f = record_filter(actor, OBJECT, Action::Read, "p", 1, now_ms());
+    let mut w = Conditions::starting_with(&f.sql, &f.binds);
+    if mine_only {
+        w.add(" AND p.owner_id = $?0", vec![Arg::Int(actor.user_id)]);
+    }
+    let search = search.trim();
+    if !search.is_empty() {
+        w.add(
+            " AND (LOWER(p.name) LIKE $?0 ESCAPE '\\' OR p.customer_id IN (SELECT cs.id FROM customers cs WHERE LOWER(cs.name) LIKE $?0 ESCAPE '\\'))",
+            vec![Arg::Text(contains_pattern(search))],
+        );
+    }
+    w
 }
 
 const CARD_SELECT: &str = "SELECT p.id, p.customer_id, c.name AS customer_name, p.name, p.amount_minor, p.currency, p.stage_id, p.stage, \
@@ -61,25 +87,13 @@ pub async fn board(db: &Db, actor: &Actor, q: &BoardQuery) -> DomainResult<Vec<B
     }
     let mut conn = db.pool().acquire().await?;
     let stages = stages::list_on(&mut conn).await?;
-    let f = record_filter(actor, OBJECT, Action::Read, "p", 1, now_ms());
-    let n = f.next_param(1);
-    let mut condition = f.sql.clone();
-    let mut binds = f.binds.clone();
-    if q.mine_only {
-        condition.push_str(&format!(" AND p.owner_id = ${n}"));
-        binds.push(actor.user_id);
-    }
-    let next = f.next_param(1) + usize::from(q.mine_only);
+    let w = conditions(actor, q.mine_only, &q.search);
     let amounts = actor.fields.can_read(OBJECT, "amount_minor");
-
-    let sql = format!(
+    let query = w.query(format!(
         "SELECT p.stage_id, p.currency, COUNT(*) AS n, CAST(COALESCE(SUM(p.amount_minor), 0) AS BIGINT) AS total \
-         FROM opportunities p WHERE {condition} GROUP BY p.stage_id, p.currency"
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in &binds {
-        query = query.bind(*b);
-    }
+         FROM opportunities p WHERE {} GROUP BY p.stage_id, p.currency",
+        w.sql
+    ));
     let sums = query.fetch_all(&mut *conn).await?;
 
     let mut columns = Vec::with_capacity(stages.len());
@@ -95,15 +109,10 @@ pub async fn board(db: &Db, actor: &Actor, q: &BoardQuery) -> DomainResult<Vec<B
         }
         column.sums.sort_by(|a, b| a.currency.cmp(&b.currency));
         if column.count > 0 {
-            let sql = format!(
-                "{CARD_SELECT} WHERE {condition} AND p.stage_id = ${next} ORDER BY p.updated_at DESC, p.id DESC LIMIT {}",
-                q.per_stage.clamp(1, 200)
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for b in &binds {
-                query = query.bind(*b);
-            }
-            let rows = query.bind(stage.id).fetch_all(&mut *conn).await?;
+            let mut cards = w.clone();
+            cards.add(" AND p.stage_id = $?0", vec![Arg::Int(stage.id)]);
+            let query = cards.query(format!("{CARD_SELECT} WHERE {} ORDER BY p.updated_at DESC, p.id DESC LIMIT {}", cards.sql, q.per_stage.clamp(1, 200)));
+            let rows = query.fetch_all(&mut *conn).await?;
             column.cards = rows.iter().map(|r| card_of(actor, r)).collect::<DomainResult<_>>()?;
         }
         columns.push(column);
@@ -111,22 +120,17 @@ pub async fn board(db: &Db, actor: &Actor, q: &BoardQuery) -> DomainResult<Vec<B
     Ok(columns)
 }
 
-/// The opportunities the actor may read, newest first, `limit` after the keyset `before_id`.
-pub async fn list(db: &Db, actor: &Actor, before_id: Option<i64>, limit: i64) -> DomainResult<Vec<OpportunityCard>> {
+/// The opportunities the actor may read that match the filter, newest first, `limit` after the
+/// keyset `before_id`.
+pub async fn list(db: &Db, actor: &Actor, filter: &ListFilter, before_id: Option<i64>, limit: i64) -> DomainResult<Vec<OpportunityCard>> {
     if !actor.grants.can(OBJECT, Action::Read) {
         return Err(DomainError::Forbidden);
     }
-    let f = record_filter(actor, OBJECT, Action::Read, "p", 1, now_ms());
-    let n = f.next_param(1);
-    let mut sql = format!("{CARD_SELECT} WHERE {}", f.sql);
-    if before_id.is_some() {
-        sql.push_str(&format!(" AND p.id < ${n}"));
+    let mut w = conditions(actor, filter.mine_only, &filter.search);
+    if let Some(b) = before_id {
+        w.add(" AND p.id < $?0", vec![Arg::Int(b)]);
     }
-    sql.push_str(&format!(" ORDER BY p.id DESC LIMIT {}", limit.clamp(1, 500)));
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in f.binds.iter().chain(before_id.as_ref()) {
-        query = query.bind(*b);
-    }
+    let query = w.query(format!("{CARD_SELECT} WHERE {} ORDER BY p.id DESC LIMIT {}", w.sql, limit.clamp(1, 500)));
     query.fetch_all(db.pool()).await?.iter().map(|r| card_of(actor, r)).collect()
 }
 

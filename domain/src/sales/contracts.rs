@@ -15,12 +15,13 @@ use crate::approvals::routing::{role_holders, unit_at};
 use crate::approvals::UnitLevel;
 use crate::audit;
 use crate::clock::{now_ms, DAY_MS};
-use crate::db::{Db, Tx};
+use crate::db::{contains_pattern, Arg, Conditions, Db, Tx};
 use crate::error::{DomainError, DomainResult};
 use crate::events;
 use crate::objects::{Action, ObjectType};
 use crate::policy::{decide_on, record_filter, require_on};
 use crate::tasks::Priority;
+use domain_types::lists::ListFilter;
 
 pub const OBJECT: ObjectType = ObjectType::Contract;
 const MAX_INSTALMENTS: usize = 36;
@@ -297,10 +298,34 @@ pub async fn sign(db: &Db, actor: &Actor, id: i64) -> DomainResult<()> {
 pub struct ContractQuery {
     pub state: Option<String>,
     pub customer_id: Option<i64>,
+    /// Part of the number, the title or the customer's name.
+    pub search: String,
+    /// Only the reader's own contracts.
+    pub mine_only: bool,
     /// Keyset paging: contracts with a smaller id than this (newest first).
     pub before_id: Option<i64>,
     pub limit: i64,
 }
+
+impl ContractQuery {
+    /// The query of the contract list's filter; an unknown state is refused rather than ignored.
+    pub fn of_filter(filter: &ListFilter, before_id: Option<i64>, limit: i64) -> DomainResult<Self> {
+        let state = filter.state.trim();
+        if !state.is_empty() && !STATES.contains(&state) {
+            return Err(DomainError::invalid("state", "unknown_state"));
+        }
+        Ok(ContractQuery {
+            state: (!state.is_empty()).then(|| state.to_string()),
+            customer_id: None,
+            search: filter.search.trim().to_string(),
+            mine_only: filter.mine_only,
+            before_id,
+            limit,
+        })
+    }
+}
+
+pub use domain_types::sales::CONTRACT_STATES as STATES;
 
 const ROW_SELECT: &str = "SELECT k.id, k.number, k.title, k.customer_id, c.name AS customer_name, k.state, k.amount_minor, k.currency, \
     k.owner_id, u.display_name AS owner_name, k.signed_at, k.updated_at, \
@@ -336,31 +361,26 @@ pub async fn list(db: &Db, actor: &Actor, q: &ContractQuery) -> DomainResult<Vec
         return Err(DomainError::Forbidden);
     }
     let f = record_filter(actor, OBJECT, Action::Read, "k", 1, now_ms());
-    let mut n = f.next_param(1);
-    let mut sql = format!("{ROW_SELECT} WHERE {}", f.sql);
-    let mut binds = f.binds.clone();
+    let mut w = Conditions::starting_with(&f.sql, &f.binds);
     if let Some(c) = q.customer_id {
-        sql.push_str(&format!(" AND k.customer_id = ${n}"));
-        binds.push(c);
-        n += 1;
+        w.add(" AND k.customer_id = $?0", vec![Arg::Int(c)]);
+    }
+    if q.mine_only {
+        w.add(" AND k.owner_id = $?0", vec![Arg::Int(actor.user_id)]);
     }
     if let Some(b) = q.before_id {
-        sql.push_str(&format!(" AND k.id < ${n}"));
-        binds.push(b);
-        n += 1;
+        w.add(" AND k.id < $?0", vec![Arg::Int(b)]);
     }
-    let state = q.state.as_deref().filter(|s| ["draft", "pending", "approved", "signed"].contains(s));
-    if state.is_some() {
-        sql.push_str(&format!(" AND k.state = ${n}"));
+    if let Some(s) = q.state.as_deref().filter(|s| STATES.contains(s)) {
+        w.add(" AND k.state = $?0", vec![Arg::Text(s.to_string())]);
     }
-    sql.push_str(&format!(" ORDER BY k.id DESC LIMIT {}", q.limit.clamp(1, 200)));
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        query = query.bind(b);
+    if !q.search.is_empty() {
+        w.add(
+            " AND (LOWER(k.number) LIKE $?0 ESCAPE '\\' OR LOWER(k.title) LIKE $?0 ESCAPE '\\' OR LOWER(c.name) LIKE $?0 ESCAPE '\\')",
+            vec![Arg::Text(contains_pattern(&q.search))],
+        );
     }
-    if let Some(s) = state {
-        query = query.bind(s.to_string());
-    }
+    let query = w.query(format!("{ROW_SELECT} WHERE {} ORDER BY k.id DESC LIMIT {}", w.sql, q.limit.clamp(1, 200)));
     let amounts = actor.fields.can_read(OBJECT, "amount_minor");
     let received = may_read_received(actor);
     query.fetch_all(db.pool()).await?.iter().map(|r| row_of(r, amounts, received)).collect()

@@ -7,7 +7,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::{sellable_line_sql, ProductRow};
+use super::{sellable_line_sql, PriceListRow, ProductRow};
 use crate::acting::Actor;
 use crate::clock::now_ms;
 use crate::db::{Db, Tx};
@@ -70,6 +70,39 @@ pub async fn set_unit_price(db: &Db, actor: &Actor, product_id: i64, unit_id: i6
         Some(serde_json::json!({ "unit_id": unit_id, "price": before })), Some(serde_json::json!({ "unit_id": unit_id, "price": price_minor }))).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A unit's price list (administrators only): every active product, by line and code, with the
+/// catalogue price, the unit's own price if it has one, and the price its people sell at.
+pub async fn price_list(db: &Db, actor: &Actor, unit_id: i64) -> DomainResult<Vec<PriceListRow>> {
+    actor.require_admin()?;
+    let mut conn = db.pool().acquire().await?;
+    if sqlx::query("SELECT id FROM org_units WHERE id = $1").bind(unit_id).fetch_optional(&mut *conn).await?.is_none() {
+        return Err(DomainError::NotFound);
+    }
+    let sql = "SELECT p.id, l.name AS line_name, p.code, p.name, p.currency, p.unit_price_minor, \
+         (SELECT pp.unit_price_minor FROM product_prices pp WHERE pp.product_id = p.id AND pp.unit_id = $1) AS own_price, \
+         COALESCE((SELECT pp.unit_price_minor FROM product_prices pp JOIN org_unit_closure pc ON pc.ancestor_id = pp.unit_id \
+           WHERE pp.product_id = p.id AND pc.descendant_id = $1 ORDER BY pc.depth LIMIT 1), p.unit_price_minor) AS effective \
+         FROM products p JOIN product_lines l ON l.id = p.line_id WHERE p.active = 1 ORDER BY l.name, p.code";
+    sqlx::query(sql)
+        .bind(unit_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(PriceListRow {
+                product_id: r.try_get("id")?,
+                line_name: r.try_get("line_name")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                currency: r.try_get("currency")?,
+                list_price_minor: r.try_get("unit_price_minor")?,
+                own_price_minor: r.try_get("own_price")?,
+                effective_minor: r.try_get("effective")?,
+            })
+        })
+        .collect()
 }
 
 /// The products the actor may sell, by line and code, at the prices that apply to them.

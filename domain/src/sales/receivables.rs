@@ -17,11 +17,12 @@ use super::{MoneyTotals, ReceiptInput, ReceiptRow, ReceivableRow, RecordedReceip
 use crate::acting::Actor;
 use crate::audit;
 use crate::clock::now_ms;
-use crate::db::Db;
+use crate::db::{contains_pattern, Arg, Conditions, Db};
 use crate::error::{DomainError, DomainResult};
 use crate::events;
 use crate::objects::{Action, ObjectType};
 use crate::policy::{record_filter, require_on};
+use domain_types::lists::ListFilter;
 
 pub const OBJECT: ObjectType = ObjectType::Receivable;
 
@@ -121,9 +122,28 @@ pub struct ReceivableQuery {
     pub open_only: bool,
     /// Only those of this unit and the units below it.
     pub unit_id: Option<i64>,
+    /// Only those the reader owns.
+    pub mine_only: bool,
+    /// Part of the contract's number or title or of the customer's name.
+    pub search: String,
     /// Keyset paging on (due date, id), earliest first.
     pub after: Option<(i64, i64)>,
     pub limit: i64,
+}
+
+impl ReceivableQuery {
+    /// The query of the receivables list's filter.
+    pub fn of_filter(filter: &ListFilter, after: Option<(i64, i64)>, limit: i64) -> Self {
+        ReceivableQuery {
+            overdue_only: filter.overdue_only,
+            open_only: filter.open_only,
+            unit_id: None,
+            mine_only: filter.mine_only,
+            search: filter.search.trim().to_string(),
+            after,
+            limit,
+        }
+    }
 }
 
 /// The receivables the actor may read, earliest due first.
@@ -133,32 +153,29 @@ pub async fn list(db: &Db, actor: &Actor, q: &ReceivableQuery) -> DomainResult<V
     }
     let now = now_ms();
     let f = record_filter(actor, OBJECT, Action::Read, "r", 1, now);
-    let mut n = f.next_param(1);
-    let mut binds = f.binds.clone();
-    let mut sql = format!("{ROW_SELECT} WHERE {}", f.sql);
+    let mut w = Conditions::starting_with(&f.sql, &f.binds);
     if q.open_only || q.overdue_only {
-        sql.push_str(" AND r.received_minor < r.amount_minor");
+        w.add(" AND r.received_minor < r.amount_minor", vec![]);
     }
     if q.overdue_only {
-        sql.push_str(&format!(" AND r.due_at < ${n}"));
-        binds.push(now);
-        n += 1;
+        w.add(" AND r.due_at < $?0", vec![Arg::Int(now)]);
     }
     if let Some(u) = q.unit_id {
-        sql.push_str(&format!(" AND r.unit_id IN (SELECT descendant_id FROM org_unit_closure WHERE ancestor_id = ${n})"));
-        binds.push(u);
-        n += 1;
+        w.add(" AND r.unit_id IN (SELECT descendant_id FROM org_unit_closure WHERE ancestor_id = $?0)", vec![Arg::Int(u)]);
+    }
+    if q.mine_only {
+        w.add(" AND r.owner_id = $?0", vec![Arg::Int(actor.user_id)]);
+    }
+    if !q.search.is_empty() {
+        w.add(
+            " AND (LOWER(k.number) LIKE $?0 ESCAPE '\\' OR LOWER(k.title) LIKE $?0 ESCAPE '\\' OR LOWER(c.name) LIKE $?0 ESCAPE '\\')",
+            vec![Arg::Text(contains_pattern(&q.search))],
+        );
     }
     if let Some((due, id)) = q.after {
-        sql.push_str(&format!(" AND (r.due_at > ${n} OR (r.due_at = ${n} AND r.id > ${}))", n + 1));
-        binds.push(due);
-        binds.push(id);
+        w.add(" AND (r.due_at > $?0 OR (r.due_at = $?0 AND r.id > $?1))", vec![Arg::Int(due), Arg::Int(id)]);
     }
-    sql.push_str(&format!(" ORDER BY r.due_at, r.id LIMIT {}", q.limit.clamp(1, 200)));
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        query = query.bind(b);
-    }
+    let query = w.query(format!("{ROW_SELECT} WHERE {} ORDER BY r.due_at, r.id LIMIT {}", w.sql, q.limit.clamp(1, 200)));
     let amounts = may_read_amounts(actor);
     query.fetch_all(db.pool()).await?.iter().map(|r| row_of(r, amounts, now)).collect()
 }

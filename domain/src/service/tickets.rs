@@ -10,11 +10,12 @@ use super::{NewTicket, TicketRow, CATEGORIES, PRIORITIES, STATUSES};
 use crate::acting::Actor;
 use crate::audit;
 use crate::clock::{now_ms, HOUR_MS};
-use crate::db::Db;
+use crate::db::{contains_pattern, Arg, Conditions, Db};
 use crate::error::{DomainError, DomainResult};
 use crate::events;
 use crate::objects::{Action, ObjectType, Scope};
 use crate::policy::{record_filter, require_on};
+use domain_types::lists::ListFilter;
 
 pub const OBJECT: ObjectType = ObjectType::Ticket;
 
@@ -208,8 +209,44 @@ pub struct TicketQuery {
     pub customer_id: Option<i64>,
     /// Complaints, and anything not yet resolved (what the customer 360 shows).
     pub complaints_or_open: bool,
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub priority: Option<String>,
+    /// Only those assigned to the reader.
+    pub mine_only: bool,
+    /// Part of the title or of the customer's name.
+    pub search: String,
     pub before_id: Option<i64>,
     pub limit: i64,
+}
+
+/// A filter's code when it is one of `known`; empty means any, anything else is refused.
+fn known_code(field: &'static str, value: &str, known: &[&str]) -> DomainResult<Option<String>> {
+    let value = value.trim();
+    if value.is_empty() {
+        Ok(None)
+    } else if known.contains(&value) {
+        Ok(Some(value.to_string()))
+    } else {
+        Err(DomainError::invalid(field, "unknown_code"))
+    }
+}
+
+impl TicketQuery {
+    /// The query of the ticket list's filter; unknown codes are refused rather than ignored.
+    pub fn of_filter(filter: &ListFilter, before_id: Option<i64>, limit: i64) -> DomainResult<Self> {
+        Ok(TicketQuery {
+            open_only: filter.open_only,
+            status: known_code("status", &filter.state, STATUSES)?,
+            category: known_code("category", &filter.category, CATEGORIES)?,
+            priority: known_code("priority", &filter.priority, PRIORITIES)?,
+            mine_only: filter.mine_only,
+            search: filter.search.trim().to_string(),
+            before_id,
+            limit,
+            ..Default::default()
+        })
+    }
 }
 
 /// The tickets the actor may read, newest first.
@@ -219,29 +256,31 @@ pub async fn list(db: &Db, actor: &Actor, q: &TicketQuery) -> DomainResult<Vec<T
     }
     let now = now_ms();
     let f = record_filter(actor, OBJECT, Action::Read, "t", 1, now);
-    let mut n = f.next_param(1);
-    let mut binds = f.binds.clone();
-    let mut sql = format!("{ROW_SELECT} WHERE {}", f.sql);
+    let mut w = Conditions::starting_with(&f.sql, &f.binds);
     if q.open_only {
-        sql.push_str(" AND t.status IN ('open', 'in_progress')");
+        w.add(" AND t.status IN ('open', 'in_progress')", vec![]);
     }
     if q.complaints_or_open {
-        sql.push_str(" AND (t.category = 'complaint' OR t.status IN ('open', 'in_progress'))");
+        w.add(" AND (t.category = 'complaint' OR t.status IN ('open', 'in_progress'))", vec![]);
     }
     if let Some(c) = q.customer_id {
-        sql.push_str(&format!(" AND t.customer_id = ${n}"));
-        binds.push(c);
-        n += 1;
+        w.add(" AND t.customer_id = $?0", vec![Arg::Int(c)]);
+    }
+    for (column, value) in [("t.status", &q.status), ("t.category", &q.category), ("t.priority", &q.priority)] {
+        if let Some(v) = value {
+            w.add(&format!(" AND {column} = $?0"), vec![Arg::Text(v.clone())]);
+        }
+    }
+    if q.mine_only {
+        w.add(" AND t.owner_id = $?0", vec![Arg::Int(actor.user_id)]);
+    }
+    if !q.search.is_empty() {
+        w.add(" AND (LOWER(t.title) LIKE $?0 ESCAPE '\\' OR LOWER(c.name) LIKE $?0 ESCAPE '\\')", vec![Arg::Text(contains_pattern(&q.search))]);
     }
     if let Some(b) = q.before_id {
-        sql.push_str(&format!(" AND t.id < ${n}"));
-        binds.push(b);
+        w.add(" AND t.id < $?0", vec![Arg::Int(b)]);
     }
-    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT {}", q.limit.clamp(1, 200)));
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        query = query.bind(b);
-    }
+    let query = w.query(format!("{ROW_SELECT} WHERE {} ORDER BY t.id DESC LIMIT {}", w.sql, q.limit.clamp(1, 200)));
     query.fetch_all(db.pool()).await?.iter().map(|r| row_of(actor, r, now)).collect()
 }
 

@@ -12,6 +12,7 @@ pub mod areas;
 pub mod contacts;
 pub mod customers;
 pub mod leads;
+pub mod lists;
 pub mod live;
 pub mod notifications;
 pub mod opportunities;

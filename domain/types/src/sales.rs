@@ -226,3 +226,22 @@ pub struct QuoteView {
     pub threshold_bp: i64,
     pub actions: QuoteActions,
 }
+
+/// The states a contract goes through, in order.
+pub const CONTRACT_STATES: &[&str] = &["draft", "pending", "approved", "signed"];
+
+/// A product on a unit's price list (administrators' screen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceListRow {
+    pub product_id: i64,
+    pub line_name: String,
+    pub code: String,
+    pub name: String,
+    pub currency: String,
+    /// The catalogue's list price.
+    pub list_price_minor: i64,
+    /// The unit's own price, if it has one.
+    pub own_price_minor: Option<i64>,
+    /// What people of the unit sell at: the nearest price at or above the unit, else the list price.
+    pub effective_minor: i64,
+}
