@@ -2,7 +2,9 @@
 //! one server function, which checks the export grant and scope through `domain::exports`, and
 //! one button, shown to those whose roles grant the export.
 
+use domain_types::lists::ListFilter;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -62,19 +64,19 @@ pub async fn export_allowed(list: String) -> Result<bool, AppError> {
     Ok(domain::exports::may_export(&actor, &list))
 }
 
-/// The list as a CSV file (receivables: the overdue ones only when asked).
-#[server(endpoint = "exports/list")]
-pub async fn export_list(list: String, overdue_only: bool) -> Result<ListExport, AppError> {
+/// The list as a CSV file, with the filter the list shows.
+#[server(endpoint = "exports/list", input = Json)]
+pub async fn export_list(list: String, filter: ListFilter) -> Result<ListExport, AppError> {
     use crate::server::{actor, domain_err};
     use domain::exports;
     // The language is read before the first await (see `crate::server`).
     let lang = crate::i18n::request_lang(&use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default());
     let (st, actor) = actor().await?;
     let table = match list.as_str() {
-        "contracts" => exports::contracts(&st.db, &actor).await,
-        "receivables" => exports::receivables(&st.db, &actor, overdue_only).await,
-        "opportunities" => exports::opportunities(&st.db, &actor).await,
-        "tickets" => exports::tickets(&st.db, &actor).await,
+        "contracts" => exports::contracts(&st.db, &actor, &filter).await,
+        "receivables" => exports::receivables(&st.db, &actor, &filter).await,
+        "opportunities" => exports::opportunities(&st.db, &actor, &filter).await,
+        "tickets" => exports::tickets(&st.db, &actor, &filter).await,
         _ => Err(domain::DomainError::NotFound),
     }
     .map_err(domain_err)?;
@@ -88,13 +90,14 @@ pub async fn export_list(list: String, overdue_only: bool) -> Result<ListExport,
     })
 }
 
-/// "Export CSV" for a list, for those allowed to export it; the file downloads when ready.
+/// "Export CSV" for a list as its filter shows it, for those allowed to export it; the file
+/// downloads when ready.
 #[component]
-pub fn ExportButton(list: &'static str, #[prop(optional, into)] overdue_only: Signal<bool>) -> impl IntoView {
+pub fn ExportButton(list: &'static str, #[prop(into)] filter: Signal<ListFilter>) -> impl IntoView {
     let allowed = Resource::new(|| (), move |_| export_allowed(list.to_string()));
-    let export = Action::new(move |overdue: &bool| {
-        let overdue = *overdue;
-        async move { export_list(list.to_string(), overdue).await }
+    let export = Action::new(move |filter: &ListFilter| {
+        let filter = filter.clone();
+        async move { export_list(list.to_string(), filter).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(file)) = export.value().get() {
@@ -106,7 +109,7 @@ pub fn ExportButton(list: &'static str, #[prop(optional, into)] overdue_only: Si
             {move || allowed.get().and_then(|r| r.ok()).filter(|ok| *ok).map(|_| view! {
                 <button type="button" class="button secondary" data-testid=format!("export-{list}")
                     disabled=move || export.pending().get()
-                    on:click=move |_| { export.dispatch(overdue_only.get_untracked()); }>{tr("export.csv")}</button>
+                    on:click=move |_| { export.dispatch(filter.get_untracked()); }>{tr("export.csv")}</button>
             })}
         </Transition>
         <ActionError error=error_of(export.value())/>

@@ -649,6 +649,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("forbidden.title", "无权访问", "No access"),
     ("error.title", "出错了", "Something went wrong"),
     ("admin.flows", "审批流程", "Approval flows"),
+    ("admin.prices", "价目表", "Price lists"),
 ];
 
 /// A table of texts: key, Chinese, English.

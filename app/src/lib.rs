@@ -15,6 +15,7 @@ pub mod exports;
 pub mod i18n;
 pub mod layout;
 pub mod leads;
+pub mod lists;
 pub mod live;
 pub mod notifications;
 pub mod opportunities;

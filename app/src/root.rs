@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("explain") view={Lazy::<lazy_pages::ExplainRoute>::new()}/>
                         <Route path=path!("audit") view={Lazy::<lazy_pages::AuditRoute>::new()}/>
                         <Route path=path!("approval-flows") view={Lazy::<lazy_pages::FlowDesignerRoute>::new()}/>
+                        <Route path=path!("prices") view={Lazy::<lazy_pages::PriceListRoute>::new()}/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -145,4 +146,5 @@ mod lazy_pages {
     lazy_page!(ExplainRoute, crate::admin::explain::ExplainPage);
     lazy_page!(AuditRoute, crate::admin::audit::AuditPage);
     lazy_page!(FlowDesignerRoute, crate::approvals::designer::FlowDesignerPage);
+    lazy_page!(PriceListRoute, crate::admin::prices::PriceListPage);
 }

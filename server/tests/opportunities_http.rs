@@ -25,6 +25,15 @@ async fn post(s: &TestServer, cookie: Option<&str>, path: &str, args: &[(&str, S
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
+/// A server function with JSON-encoded arguments.
+async fn post_json(s: &TestServer, cookie: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let req = s.client.post(format!("{}/api/{path}", s.base)).header("sec-fetch-site", "same-origin").header("origin", &s.base).header(COOKIE, cookie).json(&body);
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
 async fn scalar(t: &TestDb, sql: &'static str, id: i64) -> i64 {
     sqlx::query(sql).bind(id).fetch_one(t.db.pool()).await.unwrap().try_get(0).unwrap()
 }
@@ -40,7 +49,7 @@ on_both_engines!(opportunities_over_http_follow_the_policy, |t| {
     let manager = cookie(t, "bj.manager").await;
 
     // The rep's board: their own cards only.
-    let (status, board) = post(&s, Some(&bj_rep), "opportunities/board", &[("mine_only", "false".into())]).await;
+    let (status, board) = post_json(&s, &bj_rep, "opportunities/board", json!({"filter": {}})).await;
     assert_eq!(status, StatusCode::OK, "{board}");
     let rep_id = user_id(&t.db, "bj.sales1").await;
     let cards: Vec<&Value> = board.as_array().unwrap().iter().flat_map(|c| c["cards"].as_array().unwrap().iter()).collect();
@@ -78,11 +87,11 @@ on_both_engines!(opportunities_over_http_follow_the_policy, |t| {
     assert_eq!(body.as_array().map(|a| a.len()), Some(6), "{body}");
 
     // Exports: the rep has no export grant; the manager gets Beijing's opportunities only.
-    let (status, _) = post(&s, Some(&bj_rep), "exports/list", &[("list", "opportunities".into()), ("overdue_only", "false".into())]).await;
+    let (status, _) = post_json(&s, &bj_rep, "exports/list", json!({"list": "opportunities", "filter": {}})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, allowed) = post(&s, Some(&bj_rep), "exports/allowed", &[("list", "opportunities".into())]).await;
     assert_eq!((status, allowed), (StatusCode::OK, json!(false)));
-    let (status, file) = post(&s, Some(&manager), "exports/list", &[("list", "opportunities".into()), ("overdue_only", "false".into())]).await;
+    let (status, file) = post_json(&s, &manager, "exports/list", json!({"list": "opportunities", "filter": {}})).await;
     assert_eq!(status, StatusCode::OK, "{file}");
     let csv = file["csv"].as_str().unwrap();
     let beijing: i64 = sqlx::query("SELECT COUNT(*) FROM opportunities p JOIN users u ON u.id = p.owner_id WHERE u.login LIKE 'bj.%'")

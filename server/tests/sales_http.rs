@@ -128,7 +128,7 @@ on_both_engines!(a_product_of_a_line_not_sold_is_refused_over_http, |t| {
 
     let contracts_before = count(t, "SELECT COUNT(*) AS n FROM contracts").await;
     let lines_before = count(t, "SELECT COUNT(*) AS n FROM contract_lines").await;
-    let (status, listed_before) = form(&s, &sh_rep, "contracts/list", &[]).await;
+    let (status, listed_before) = json_call(&s, &sh_rep, "contracts/list", json!({"filter": {}})).await;
     assert_eq!(status, StatusCode::OK, "{listed_before}");
 
     // The forged gateway alone, and hidden behind a line the rep does sell.
@@ -155,7 +155,7 @@ on_both_engines!(a_product_of_a_line_not_sold_is_refused_over_http, |t| {
 
     assert_eq!(count(t, "SELECT COUNT(*) AS n FROM contracts").await, contracts_before, "no contract was written");
     assert_eq!(count(t, "SELECT COUNT(*) AS n FROM contract_lines").await, lines_before, "no line was written");
-    let (status, listed_after) = form(&s, &sh_rep, "contracts/list", &[]).await;
+    let (status, listed_after) = json_call(&s, &sh_rep, "contracts/list", json!({"filter": {}})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed_after, listed_before);
 
@@ -323,7 +323,7 @@ on_both_engines!(service_reads_contracts_without_amounts_and_finance_with_them, 
     let signed = contract_titled(t, "年度 CRM 订阅").await;
 
     // Service lists the branch's contracts, every amount hidden.
-    let (status, rows) = form(&s, &service, "contracts/list", &[]).await;
+    let (status, rows) = json_call(&s, &service, "contracts/list", json!({"filter": {}})).await;
     assert_eq!(status, StatusCode::OK, "{rows}");
     let rows = rows.as_array().unwrap();
     assert!(rows.iter().any(|r| r["id"] == signed), "the Beijing desk reads Beijing's contracts: {rows:?}");
@@ -331,7 +331,7 @@ on_both_engines!(service_reads_contracts_without_amounts_and_finance_with_them, 
         assert_eq!(r["amount_minor"], Value::Null, "{r}");
         assert_eq!(r["received_minor"], Value::Null, "{r}");
     }
-    let (status, signed_rows) = form(&s, &service, "contracts/list", &[("state", "signed".into())]).await;
+    let (status, signed_rows) = json_call(&s, &service, "contracts/list", json!({"filter": {"state": "signed"}})).await;
     assert_eq!(status, StatusCode::OK, "{signed_rows}");
     let signed_rows = signed_rows.as_array().unwrap();
     assert!(!signed_rows.is_empty());
@@ -363,12 +363,12 @@ on_both_engines!(service_reads_contracts_without_amounts_and_finance_with_them, 
     assert!(!seen.to_string().contains("9600000"), "{seen}");
 
     // Receivables are not service's at all.
-    let (status, body) = form(&s, &service, "receivables/list", &[("overdue_only", "false".into())]).await;
+    let (status, body) = json_call(&s, &service, "receivables/list", json!({"filter": {"open_only": true}})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body, json!("Forbidden"));
 
     // Finance reads the same contract with its amounts.
-    let (status, rows) = form(&s, &finance, "contracts/list", &[]).await;
+    let (status, rows) = json_call(&s, &finance, "contracts/list", json!({"filter": {}})).await;
     assert_eq!(status, StatusCode::OK, "{rows}");
     let rows = rows.as_array().unwrap();
     let row = rows.iter().find(|r| r["id"] == signed).unwrap_or_else(|| panic!("finance lists it: {rows:?}"));
@@ -383,11 +383,11 @@ on_both_engines!(service_reads_contracts_without_amounts_and_finance_with_them, 
     assert_eq!(receivables.len(), 3, "{seen}");
     assert_eq!(receivables.iter().map(|r| r["amount_minor"].as_i64().unwrap()).sum::<i64>(), 9_600_000);
     assert_eq!(seen["receipts"].as_array().unwrap().len(), 2);
-    let (status, body) = form(&s, &finance, "receivables/list", &[("overdue_only", "false".into())]).await;
+    let (status, body) = json_call(&s, &finance, "receivables/list", json!({"filter": {"open_only": true}})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["totals"]["receivable_minor"].as_i64().unwrap() > 0, "{body}");
     assert!(body["rows"].as_array().unwrap().iter().all(|r| r["amount_minor"].is_i64()), "{body}");
-    let (status, overdue) = form(&s, &finance, "receivables/list", &[("overdue_only", "true".into())]).await;
+    let (status, overdue) = json_call(&s, &finance, "receivables/list", json!({"filter": {"open_only": true, "overdue_only": true}})).await;
     assert_eq!(status, StatusCode::OK, "{overdue}");
     let overdue = overdue["rows"].as_array().unwrap();
     assert!(!overdue.is_empty() && overdue.iter().all(|r| r["overdue"] == true), "{overdue:?}");

@@ -1,6 +1,6 @@
 //! Administration (administrators only): the pages for the org tree ([`org`]), users ([`users`]),
 //! roles ([`roles`]), pool settings ([`pools`]), the access explainer ([`explain`]) and the audit
-//! log ([`audit`]), inside the tabs of [`AdminLayout`]. What several of them show sits in shared
+//! log ([`audit`]), the units' price lists ([`prices`]), inside the tabs of [`AdminLayout`]. What several of them show sits in shared
 //! parts: pickers ([`choices`]), the impact preview ([`impact`]) and the words of the access
 //! vocabulary ([`vocab`]). Every server function here goes through the domain, which requires the
 //! admin right.
@@ -11,6 +11,7 @@ pub mod explain;
 pub mod impact;
 pub mod org;
 pub mod pools;
+pub mod prices;
 pub mod roles;
 pub mod users;
 pub mod vocab;
@@ -32,6 +33,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <A href="/admin/explain" attr:data-testid="tab-explain">{tr("admin.explain")}</A>
                 <A href="/admin/audit" attr:data-testid="tab-audit">{tr("admin.audit")}</A>
                 <A href="/admin/approval-flows" attr:data-testid="tab-flows">{tr("admin.flows")}</A>
+                <A href="/admin/prices" attr:data-testid="tab-prices">{tr("admin.prices")}</A>
             </nav>
             <Outlet/>
         </section>

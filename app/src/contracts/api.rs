@@ -3,6 +3,7 @@
 //! there. Dates arrive as the date inputs give them (`YYYY-MM-DD`, UTC days).
 
 use domain_types::sales::{ContractRow, ContractView, LineInput, MoneyTotals, ProductRow, ReceivableRow, RecordedReceipt};
+use domain_types::lists::ListFilter;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -50,11 +51,12 @@ fn day(text: &str, field: &str) -> Result<i64, AppError> {
     domain::clock::start_of_day_ms(text).ok_or_else(|| crate::error::fail(AppError::Invalid { field: field.into(), code: "format".into() }))
 }
 
-#[server(endpoint = "contracts/list")]
-pub async fn contract_list(state: Option<String>, before_id: Option<i64>) -> Result<Vec<ContractRow>, AppError> {
+/// One page of the contracts the caller may read that match the filter, newest first.
+#[server(endpoint = "contracts/list", input = Json)]
+pub async fn contract_list(filter: ListFilter, before_id: Option<i64>) -> Result<Vec<ContractRow>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let q = domain::sales::contracts::ContractQuery { state, customer_id: None, before_id, limit: 50 };
+    let q = domain::sales::contracts::ContractQuery::of_filter(&filter, before_id, crate::ui::list::PAGE_SIZE).map_err(domain_err)?;
     domain::sales::contracts::list(&st.db, &actor, &q).await.map_err(domain_err)
 }
 
@@ -125,13 +127,17 @@ pub async fn reverse_receipt(id: i64, reason: String) -> Result<(), AppError> {
     domain::sales::receivables::reverse_receipt(&st.db, &actor, id, &reason).await.map_err(domain_err)
 }
 
-/// Receivables the caller may read, earliest due first, with their totals.
-#[server(endpoint = "receivables/list")]
-pub async fn receivable_list(overdue_only: bool, after: Option<(i64, i64)>) -> Result<ReceivablesPage, AppError> {
+/// One page of the receivables the caller may read that match the filter, earliest due first;
+/// the first page also carries the totals over the caller's scope.
+#[server(endpoint = "receivables/list", input = Json)]
+pub async fn receivable_list(filter: ListFilter, after: Option<(i64, i64)>) -> Result<ReceivablesPage, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let q = domain::sales::receivables::ReceivableQuery { overdue_only, open_only: true, unit_id: None, after, limit: 100 };
+    let q = domain::sales::receivables::ReceivableQuery::of_filter(&filter, after, crate::ui::list::PAGE_SIZE);
     let rows = domain::sales::receivables::list(&st.db, &actor, &q).await.map_err(domain_err)?;
+    if after.is_some() {
+        return Ok(ReceivablesPage { rows, totals: None });
+    }
     let totals = match domain::sales::receivables::totals(&st.db, &actor, None, None).await {
         Ok(t) => Some(t),
         Err(domain::DomainError::Forbidden) => None,

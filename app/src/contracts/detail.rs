@@ -141,7 +141,7 @@ fn Invoices(contract_id: i64, invoices: Vec<InvoiceRow>, may_request: bool, may_
             view! { <p class="muted" data-testid="no-invoices">{tr("k.no_invoices")}</p> }.into_any()
         } else {
             view! {
-                <table class="data-table" data-testid="invoice-table">
+                <table class="records" data-testid="invoice-table">
                     <tbody>
                         {invoices.into_iter().map(|i| {
                             let id = i.id;
@@ -222,7 +222,7 @@ fn ContractBody(view: ContractView, forms: OpenForms, #[prop(into)] changed: Cal
             {view.approval_id.map(|a| view! { <a href=format!("/approvals/{a}") data-testid="contract-approval">{tr("k.approval")}</a> })}
         </div>
         <h2>{tr("k.lines")}</h2>
-        <table class="data-table">
+        <table class="records">
             <thead><tr><th>{tr("k.product")}</th><th class="num">{tr("k.quantity")}</th><th class="num">{tr("k.unit_price")}</th><th class="num">{tr("k.discount")}</th><th class="num">{tr("k.line_amount")}</th></tr></thead>
             <tbody>
                 {view.lines.iter().map(|l| view! {
@@ -259,7 +259,7 @@ fn ContractBody(view: ContractView, forms: OpenForms, #[prop(into)] changed: Cal
             view! { <p class="muted" data-testid="no-receipts">{tr("k.no_receipts")}</p> }.into_any()
         } else {
             view! {
-                <table class="data-table" data-testid="receipt-table">
+                <table class="records" data-testid="receipt-table">
                     <thead><tr><th>{tr("k.seq")}</th><th>{tr("k.received_on")}</th><th class="num">{tr("k.amount")}</th><th>{tr("k.method")}</th><th>{tr("k.reference")}</th><th>{tr("k.recorded_by")}</th><th></th></tr></thead>
                     <tbody>
                         {view.receipts.iter().map(|p| {

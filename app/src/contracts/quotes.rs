@@ -31,7 +31,7 @@ fn state_key(state: &str) -> &'static str {
 fn QuoteTable(rows: Vec<QuoteRow>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <table class="data-table" data-testid="quote-table">
+        <table class="records" data-testid="quote-table">
             <thead><tr><th>{tr("k.number")}</th><th>{tr("k.title")}</th><th>{tr("k.customer")}</th><th>{tr("k.state")}</th><th class="num">{tr("k.amount")}</th><th>{tr("k.owner")}</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|q| {
@@ -151,7 +151,7 @@ fn QuoteBody(view: QuoteView, #[prop(into)] changed: Callback<()>) -> impl IntoV
             <p>{tr("k.customer")}": "{q.customer_name.clone()}</p>
             <p>{tr("k.title")}": "{q.title.clone()}</p>
             {q.valid_until.map(|v| view! { <p>{tr("k.valid_until")}": "{format_day(v)}</p> })}
-            <table class="data-table">
+            <table class="records">
                 <thead><tr><th>{tr("k.product")}</th><th class="num">{tr("k.quantity")}</th><th class="num">{tr("k.unit_price")}</th><th class="num">{tr("k.discount")}</th><th class="num">{tr("k.line_amount")}</th></tr></thead>
                 <tbody>
                     {view.lines.iter().map(|l| view! {

@@ -70,6 +70,7 @@ pub const TEXTS: &Texts = &[
     ("k.confirm_reverse", "确认冲销", "Reverse with this reason"),
     ("k.reversed", "已冲销：", "Reversed: "),
     ("k.overdue_only", "只看逾期", "Overdue only"),
+    ("k.open_only", "只看未结清", "Outstanding only"),
     ("k.no_receivables", "没有未结清的应收款。", "No open receivables."),
     ("k.totals", "应收 {due} · 已收 {got} · 未收 {left}", "Receivable {due} · received {got} · outstanding {left}"),
     ("k.live", "有新的回款记录", "New receipts arrived"),

@@ -2,6 +2,7 @@
 //! scopes, field rights and the checks of a move are decided there.
 
 use domain_types::opportunities::{BoardColumn, ForecastRow};
+use domain_types::lists::ListFilter;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -20,11 +21,11 @@ pub struct OpportunityForm {
 }
 
 /// The board: one column per stage (won and lost last), the newest-updated cards first.
-#[server(endpoint = "opportunities/board")]
-pub async fn opportunity_board(mine_only: bool) -> Result<Vec<BoardColumn>, AppError> {
+#[server(endpoint = "opportunities/board", input = Json)]
+pub async fn opportunity_board(filter: ListFilter) -> Result<Vec<BoardColumn>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let q = domain::opportunities::pipeline::BoardQuery { mine_only, per_stage: 50 };
+    let q = domain::opportunities::pipeline::BoardQuery::of_filter(&filter, 50);
     domain::opportunities::pipeline::board(&st.db, &actor, &q).await.map_err(domain_err)
 }
 

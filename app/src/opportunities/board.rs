@@ -11,10 +11,12 @@ use std::sync::Arc;
 
 use domain_types::opportunities::{BoardColumn, OpportunityCard, Stage};
 use leptos::html;
+use domain_types::lists::ListFilter;
 use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::exports::ExportButton;
+use crate::lists::{MineOnly, SavedViews, SearchBox};
 use crate::i18n::{use_lang, Lang};
 use crate::live::use_live;
 use crate::opportunities::api::{opportunity_board, MoveOpportunity};
@@ -373,10 +375,10 @@ fn Board(columns: Vec<BoardColumn>, mover: Mover) -> impl IntoView {
 pub fn OpportunitiesPage() -> impl IntoView {
     let lang = use_lang();
     let tab = RwSignal::new("board");
-    let mine_only = RwSignal::new(false);
+    let filter = RwSignal::new(ListFilter::default());
     let tick = opportunity_ticks();
     let mover = Mover::new(tick);
-    let board = Resource::new(move || (mine_only.get(), tick.get()), |(mine, _)| opportunity_board(mine));
+    let board = Resource::new(move || (filter.get(), tick.get()), |(f, _)| opportunity_board(f));
     let created = Callback::new(move |_: i64| tick.update(|n| *n += 1));
     view! {
         <section class="opportunities-page">
@@ -409,10 +411,12 @@ pub fn OpportunitiesPage() -> impl IntoView {
             </div>
             <Show when=move || tab.get() == "board">
                 <div class="board-bar">
-                    <label class="check"><input type="checkbox" data-testid="mine-only" bind:checked=mine_only/>{tr("pipe.mine_only")}</label>
+                    <SearchBox filter testid="opportunity-search"/>
+                    <MineOnly filter testid="mine-only"/>
                     <span class="muted small">{tr("pipe.drag_hint")}</span>
-                    <ExportButton list="opportunities"/>
+                    <ExportButton list="opportunities" filter/>
                 </div>
+                <SavedViews list="opportunities" filter/>
                 <Show when=move || mover.asking.get().is_none()>
                     <ActionError error=Signal::from(mover.error)/>
                 </Show>

@@ -114,7 +114,7 @@ pub fn StageEditor(#[prop(into)] saved: Callback<()>) -> impl IntoView {
                     Some(Ok(Some(list))) => view! {
                         <details class="card stage-settings" data-testid="stage-settings">
                             <summary>{tr("pipe.stages")}</summary>
-                            <table class="data-table">
+                            <table class="records">
                                 <thead><tr>
                                     <th>{tr("pipe.stage_code")}</th><th>{tr("pipe.stage_zh")}</th><th>{tr("pipe.stage_en")}</th>
                                     <th>{tr("pipe.stage_probability")}</th><th>{tr("pipe.stage_position")}</th><th>{tr("pipe.stage_outcome")}</th><th></th>

@@ -9,7 +9,6 @@ pub const TEXTS: &Texts = &[
     ("pipe.title", "商机", "Opportunities"),
     ("pipe.board", "销售漏斗", "Pipeline"),
     ("pipe.forecast", "销售预测", "Forecast"),
-    ("pipe.mine_only", "只看我的", "Mine only"),
     ("pipe.new", "新建商机", "New opportunity"),
     ("pipe.customer", "客户", "Customer"),
     ("pipe.pick", "请选择", "Choose"),

@@ -1,16 +1,18 @@
 //! The server functions of tickets: session → one call into `domain::service::tickets`.
 
 use domain_types::service::{NewTicket, TicketRow};
+use domain_types::lists::ListFilter;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
 
-#[server(endpoint = "tickets/list")]
-pub async fn ticket_list(open_only: bool, before_id: Option<i64>) -> Result<Vec<TicketRow>, AppError> {
+/// One page of the tickets the caller may read that match the filter, newest first.
+#[server(endpoint = "tickets/list", input = Json)]
+pub async fn ticket_list(filter: ListFilter, before_id: Option<i64>) -> Result<Vec<TicketRow>, AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let q = domain::service::tickets::TicketQuery { open_only, before_id, limit: 50, ..Default::default() };
+    let q = domain::service::tickets::TicketQuery::of_filter(&filter, before_id, crate::ui::list::PAGE_SIZE).map_err(domain_err)?;
     domain::service::tickets::list(&st.db, &actor, &q).await.map_err(domain_err)
 }
 

@@ -2,11 +2,13 @@
 //! marked, and the form to open one on a customer.
 
 use domain_types::service::{NewTicket, TicketRow, CATEGORIES, PRIORITIES};
+use domain_types::lists::ListFilter;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::exports::ExportButton;
 use crate::i18n::use_lang;
+use crate::lists::{LoadMore, MineOnly, Paging, SavedViews, SearchBox};
 use crate::live::use_live;
 use crate::tickets::api::{ticket_customers, ticket_list, CreateTicket};
 use crate::tickets::words::{code, t, tr};
@@ -84,38 +86,65 @@ fn NewTicketForm() -> impl IntoView {
 }
 
 #[component]
-fn TicketTable(rows: Vec<TicketRow>) -> impl IntoView {
+fn TicketLine(r: TicketRow) -> impl IntoView {
     let lang = use_lang();
+    let (category, priority, status) = (r.category.clone(), r.priority.clone(), r.status.clone());
     view! {
-        <table class="data-table" data-testid="ticket-table">
+        <tr data-testid="ticket-row" class:overdue=r.breached>
+            <td class="name" data-label=move || t(lang.get(), "tk.title")><a href=format!("/tickets/{}", r.id)>{r.title.clone()}</a></td>
+            <td data-label=move || t(lang.get(), "tk.customer")>{r.customer_name.clone()}</td>
+            <td data-label=move || t(lang.get(), "tk.category")>{move || code(lang.get(), &category)}</td>
+            <td data-label=move || t(lang.get(), "tk.priority")>{move || code(lang.get(), &priority)}</td>
+            <td data-label=move || t(lang.get(), "tk.status")>{move || code(lang.get(), &status)}</td>
+            <td data-label=move || t(lang.get(), "tk.due")>{format_utc(r.sla_due_at)}{r.breached.then(|| view! { " "<span class="badge warn" data-testid="sla-breached">{tr("tk.breached")}</span> })}</td>
+            <td data-label=move || t(lang.get(), "tk.owner")>{r.owner_name.clone().unwrap_or_default()}</td>
+        </tr>
+    }
+}
+
+/// The first page of tickets and those loaded after it.
+#[component]
+fn TicketTable(rows: Vec<TicketRow>, more: RwSignal<Vec<TicketRow>>) -> impl IntoView {
+    view! {
+        <table class="records" data-testid="ticket-table">
             <thead><tr>
                 <th>{tr("tk.title")}</th><th>{tr("tk.customer")}</th><th>{tr("tk.category")}</th><th>{tr("tk.priority")}</th>
                 <th>{tr("tk.status")}</th><th>{tr("tk.due")}</th><th>{tr("tk.owner")}</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|r| {
-                    let (category, priority, status) = (r.category.clone(), r.priority.clone(), r.status.clone());
-                    view! {
-                        <tr data-testid="ticket-row" class:overdue=r.breached>
-                            <td data-label=move || t(lang.get(), "tk.title")><a href=format!("/tickets/{}", r.id)>{r.title.clone()}</a></td>
-                            <td data-label=move || t(lang.get(), "tk.customer")>{r.customer_name.clone()}</td>
-                            <td data-label=move || t(lang.get(), "tk.category")>{move || code(lang.get(), &category)}</td>
-                            <td data-label=move || t(lang.get(), "tk.priority")>{move || code(lang.get(), &priority)}</td>
-                            <td data-label=move || t(lang.get(), "tk.status")>{move || code(lang.get(), &status)}</td>
-                            <td data-label=move || t(lang.get(), "tk.due")>{format_utc(r.sla_due_at)}{r.breached.then(|| view! { " "<span class="badge warn" data-testid="sla-breached">{tr("tk.breached")}</span> })}</td>
-                            <td data-label=move || t(lang.get(), "tk.owner")>{r.owner_name.clone().unwrap_or_default()}</td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {rows.into_iter().map(|r| view! { <TicketLine r/> }).collect_view()}
+                {move || more.get().into_iter().map(|r| view! { <TicketLine r/> }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// A choice among codes (category, priority, status), "any" first, bound to a field of the filter.
+#[component]
+fn CodeFilter(
+    filter: RwSignal<ListFilter>,
+    codes: &'static [&'static str],
+    field: fn(&mut ListFilter) -> &mut String,
+    label: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label class="inline">{tr(label)}
+            <select data-testid=testid
+                prop:value=move || filter.with(|f| { let mut f = f.clone(); field(&mut f).clone() })
+                on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
+                <option value="">{tr("tk.any")}</option>
+                {codes.iter().map(|c| view! { <option value=*c>{move || code(lang.get(), c)}</option> }).collect_view()}
+            </select>
+        </label>
     }
 }
 
 #[component]
 pub fn TicketsPage() -> impl IntoView {
     let lang = use_lang();
-    let open_only = RwSignal::new(true);
+    let filter = RwSignal::new(ListFilter::open());
     let tick = RwSignal::new(0u32);
     if let Some(live) = use_live() {
         Effect::new(move |_| {
@@ -124,24 +153,40 @@ pub fn TicketsPage() -> impl IntoView {
             }
         });
     }
-    let rows = Resource::new(move || (open_only.get(), tick.get()), |(open, _)| ticket_list(open, None));
+    let rows = Resource::new(move || (filter.get(), tick.get()), |(f, _)| ticket_list(f, None));
+    let pages = Paging::new(|r: &TicketRow| r.id, move |before| ticket_list(filter.get_untracked(), Some(before)));
+    Effect::new(move |_| {
+        if let Some(Ok(first)) = rows.get() {
+            pages.restart(&first);
+        }
+    });
     view! {
         <section class="tickets-page">
             <div class="page-head">
                 <h1>{tr("tk.tickets")}</h1>
                 <NewTicketForm/>
             </div>
-            <label class="inline"><input type="checkbox" data-testid="tickets-open-only" bind:checked=open_only/>{tr("tk.open_only")}</label>
-            <ExportButton list="tickets"/>
+            <div class="board-bar">
+                <SearchBox filter testid="ticket-search"/>
+                <label class="check"><input type="checkbox" data-testid="tickets-open-only"
+                    prop:checked=move || filter.with(|f| f.open_only)
+                    on:change=move |ev| { let on = event_target_checked(&ev); filter.update(|f| f.open_only = on); }/>{tr("tk.open_only")}</label>
+                <CodeFilter filter codes=CATEGORIES field=|f| &mut f.category label="tk.category" testid="ticket-category-filter"/>
+                <CodeFilter filter codes=PRIORITIES field=|f| &mut f.priority label="tk.priority" testid="ticket-priority-filter"/>
+                <MineOnly filter testid="ticket-mine"/>
+                <ExportButton list="tickets" filter/>
+            </div>
+            <SavedViews list="tickets" filter/>
             <Transition fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
                         Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
                         Ok(rows) if rows.is_empty() => view! { <p class="muted" data-testid="ticket-table">{tr("tk.none")}</p> }.into_any(),
-                        Ok(rows) => view! { <TicketTable rows/> }.into_any(),
+                        Ok(rows) => view! { <TicketTable rows more=pages.rows/> }.into_any(),
                     }
                 })}
             </Transition>
+            <LoadMore paging=pages/>
         </section>
     }
 }

@@ -8,6 +8,7 @@ pub const TEXTS: &Texts = &[
     ("tk.tickets", "工单", "Tickets"),
     ("tk.new", "新建工单", "New ticket"),
     ("tk.open_only", "只看未结", "Open only"),
+    ("tk.any", "全部", "Any"),
     ("tk.none", "没有工单。", "No tickets."),
     ("tk.title", "标题", "Title"),
     ("tk.customer", "客户", "Customer"),
