@@ -28,6 +28,7 @@ const PAGES = [
   ['/admin/explain', '[data-testid=explain-user]'],
   ['/admin/audit', '[data-testid=audit-entity]'],
   ['/admin/approval-flows', '[data-testid=flow-versions]'],
+  ['/admin/prices', '[data-testid=price-unit]'],
   ['/contracts', '[data-testid=contract-table]'],
   ['/contracts/1', '[data-testid=contract-heading]'],
   ['/quotes', '[data-testid=quote-table]'],
@@ -99,6 +100,7 @@ test('every lazily loaded page works when reached by navigation inside the app',
     ['pools', '[data-testid=admin-pools]'],
     ['explain', '[data-testid=explain-user]'],
     ['audit', '[data-testid=audit-entity]'],
+    ['prices', '[data-testid=price-unit]'],
     ['org', '[data-testid=unit-tree]'],
   ]) {
     await page.click(`[data-testid=tab-${tab}]`);
