@@ -31,8 +31,9 @@ echo "== bundle size (first load and per chunk, brotli) =="
 # (650 kB since the flow designer and request pages: every new split point adds loader entries
 # and scatters shared code into more small chunks that the customer list fetches too; 680 kB /
 # 340 kB since sales to cash: six more lazy pages grew the split loader by 7 kB, and the main
-# WASM grew 8 kB with the error words, areas and event kinds every page shares).
-CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-680000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-340000}" \
+# WASM grew 8 kB with the error words, areas and event kinds every page shares; 690 kB since the
+# price-list page: one more split point took the customer list's first load to 680.1 kB).
+CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-690000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-340000}" \
   scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
 size_status=${PIPESTATUS[0]}
 
