@@ -53,9 +53,18 @@ fn conditions(actor: &Actor, mine_only: bool, search: &str) -> Conditions {
     w
 }
 
-const CARD_SELECT: &str = "SELECT p.id, p.customer_id, c.name AS customer_name, p.name, p.amount_minor, p.currency, p.stage_id, p.stage, \
-    p.expected_close, p.competitors, p.lost_reason, p.owner_id, u.display_name AS owner_name, p.unit_id, o.name AS unit_name, p.updated_at \
-    FROM opportunities p JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = p.owner_id JOIN org_units o ON o.id = p.unit_id";
+/// A page of cards: the opportunities matching `condition`, ordered and cut to `limit` before the
+/// names are joined in, so the database joins a page of rows rather than every match (a branch
+/// has tens of thousands).
+fn cards_sql(condition: &str, order: &str, limit: i64) -> String {
+    format!(
+        "SELECT p.id, p.customer_id, c.name AS customer_name, p.name, p.amount_minor, p.currency, p.stage_id, p.stage, \
+         p.expected_close, p.competitors, p.lost_reason, p.owner_id, u.display_name AS owner_name, p.unit_id, o.name AS unit_name, p.updated_at \
+         FROM (SELECT p.* FROM opportunities p WHERE {condition} ORDER BY {order} LIMIT {limit}) p \
+         JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = p.owner_id JOIN org_units o ON o.id = p.unit_id \
+         ORDER BY {order}"
+    )
+}
 
 fn card_of(actor: &Actor, r: &sqlx::any::AnyRow) -> DomainResult<OpportunityCard> {
     let may = |f: &str| actor.fields.can_read(OBJECT, f);
@@ -111,7 +120,7 @@ pub async fn board(db: &Db, actor: &Actor, q: &BoardQuery) -> DomainResult<Vec<B
         if column.count > 0 {
             let mut cards = w.clone();
             cards.add(" AND p.stage_id = $?0", vec![Arg::Int(stage.id)]);
-            let query = cards.query(format!("{CARD_SELECT} WHERE {} ORDER BY p.updated_at DESC, p.id DESC LIMIT {}", cards.sql, q.per_stage.clamp(1, 200)));
+            let query = cards.query(cards_sql(&cards.sql, "p.updated_at DESC, p.id DESC", q.per_stage.clamp(1, 200)));
             let rows = query.fetch_all(&mut *conn).await?;
             column.cards = rows.iter().map(|r| card_of(actor, r)).collect::<DomainResult<_>>()?;
         }
@@ -130,7 +139,7 @@ pub async fn list(db: &Db, actor: &Actor, filter: &ListFilter, before_id: Option
     if let Some(b) = before_id {
         w.add(" AND p.id < $?0", vec![Arg::Int(b)]);
     }
-    let query = w.query(format!("{CARD_SELECT} WHERE {} ORDER BY p.id DESC LIMIT {}", w.sql, limit.clamp(1, 500)));
+    let query = w.query(cards_sql(&w.sql, "p.id DESC", limit.clamp(1, 500)));
     query.fetch_all(db.pool()).await?.iter().map(|r| card_of(actor, r)).collect()
 }
 
@@ -138,7 +147,7 @@ pub async fn list(db: &Db, actor: &Actor, filter: &ListFilter, before_id: Option
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<OpportunityCard> {
     let mut conn = db.pool().acquire().await?;
     require_on(&mut conn, actor, OBJECT, Action::Read, id).await?;
-    let sql = format!("{CARD_SELECT} WHERE p.id = $1");
+    let sql = cards_sql("p.id = $1", "p.id", 1);
     let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *conn).await?;
     card_of(actor, &r)
 }
