@@ -5,28 +5,12 @@
 
 mod common;
 
-use common::{cookie, start, TestServer};
+use common::{call, cookie, start, Args};
 use domain::on_both_engines;
 use domain::testing::TestDb;
-use reqwest::header::COOKIE;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::Row;
-
-async fn call(s: &TestServer, cookie: Option<&str>, path: &str, body: Value) -> (StatusCode, Value) {
-    let mut req = s.client.post(format!("{}/api/{path}", s.base)).header("sec-fetch-site", "same-origin").header("origin", &s.base);
-    req = match body {
-        Value::Array(pairs) => req.form(&pairs.iter().map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string())).collect::<Vec<_>>()),
-        body => req.json(&body),
-    };
-    if let Some(c) = cookie {
-        req = req.header(COOKIE, c);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 async fn scalar(t: &TestDb, sql: &'static str) -> i64 {
     sqlx::query(sql).fetch_one(t.db.pool()).await.unwrap().try_get(0).unwrap()
@@ -40,55 +24,56 @@ on_both_engines!(list_filters_views_and_price_lists_over_http, |t| {
     let admin = cookie(t, "admin").await;
 
     // Filters: the state narrows the list; an unknown ticket category is refused.
-    let (status, signed) = call(&s, Some(&manager), "contracts/list", json!({"filter": {"state": "signed"}})).await;
+    let (status, signed) = call(&s, Some(&manager), "contracts/list", Args::Json(json!({"filter": {"state": "signed"}}))).await;
     assert_eq!(status, StatusCode::OK, "{signed}");
     assert!(!signed.as_array().unwrap().is_empty() && signed.as_array().unwrap().iter().all(|c| c["state"] == "signed"), "{signed}");
-    let (status, body) = call(&s, Some(&manager), "tickets/list", json!({"filter": {"category": "praise"}})).await;
+    let (status, body) = call(&s, Some(&manager), "tickets/list", Args::Json(json!({"filter": {"category": "praise"}}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 
     // A saved view is its owner's: finance sees it, the manager does not and cannot delete it.
     let view = json!({"list": "receivables", "name": "逾期", "filter": {"overdue_only": true, "open_only": true}});
-    let (status, id) = call(&s, Some(&finance), "lists/views/save", view).await;
+    let (status, id) = call(&s, Some(&finance), "lists/views/save", Args::Json(view)).await;
     assert_eq!(status, StatusCode::OK, "{id}");
-    let (status, views) = call(&s, Some(&finance), "lists/views", json!([["list", "receivables"]])).await;
+    let (status, views) = call(&s, Some(&finance), "lists/views", Args::Form(&[("list", "receivables".into())])).await;
     assert_eq!(status, StatusCode::OK, "{views}");
     assert_eq!(views[0][0], id);
     assert_eq!(views[0][2]["overdue_only"], true);
-    let (_, theirs) = call(&s, Some(&manager), "lists/views", json!([["list", "receivables"]])).await;
+    let (_, theirs) = call(&s, Some(&manager), "lists/views", Args::Form(&[("list", "receivables".into())])).await;
     assert_eq!(theirs, json!([]));
-    let (status, _) = call(&s, Some(&manager), "lists/views/delete", json!([["id", id.to_string()]])).await;
+    let (status, _) = call(&s, Some(&manager), "lists/views/delete", Args::Form(&[("id", id.to_string())])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = call(&s, Some(&finance), "lists/views", json!([["list", "salaries"]])).await;
+    let (status, _) = call(&s, Some(&finance), "lists/views", Args::Form(&[("list", "salaries".into())])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Price lists: administrators only; a bad price is refused and writes nothing.
     let unit: i64 = scalar(t, "SELECT id FROM org_units WHERE name = '上海分公司'").await;
     let crm: i64 = scalar(t, "SELECT id FROM products WHERE code = 'SW-CRM'").await;
-    let (status, _) = call(&s, Some(&rep), "admin/prices", json!([["unit_id", unit.to_string()]])).await;
+    let (status, _) = call(&s, Some(&rep), "admin/prices", Args::Form(&[("unit_id", unit.to_string())])).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = call(&s, Some(&rep), "admin/prices/set", json!([["product_id", crm.to_string()], ["unit_id", unit.to_string()], ["price", "1"]])).await;
+    let (status, _) = call(&s, Some(&rep), "admin/prices/set", Args::Form(&[("product_id", crm.to_string()), ("unit_id", unit.to_string()), ("price", "1".into())])).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, body) = call(&s, Some(&admin), "admin/prices/set", json!([["product_id", crm.to_string()], ["unit_id", unit.to_string()], ["price", "四万"]])).await;
+    let (status, body) = call(&s, Some(&admin), "admin/prices/set", Args::Form(&[("product_id", crm.to_string()), ("unit_id", unit.to_string()), ("price", "四万".into())])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(scalar(t, "SELECT COUNT(*) FROM product_prices").await, 0);
-    let (status, _) = call(&s, Some(&admin), "admin/prices/set", json!([["product_id", crm.to_string()], ["unit_id", unit.to_string()], ["price", "45,600.50"]])).await;
+    let (status, _) = call(&s, Some(&admin), "admin/prices/set", Args::Form(&[("product_id", crm.to_string()), ("unit_id", unit.to_string()), ("price", "45,600.50".into())])).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, list) = call(&s, Some(&admin), "admin/prices", json!([["unit_id", unit.to_string()]])).await;
+    let (status, list) = call(&s, Some(&admin), "admin/prices", Args::Form(&[("unit_id", unit.to_string())])).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     let row = list.as_array().unwrap().iter().find(|r| r["product_id"] == crm).unwrap();
     assert_eq!((row["own_price_minor"].clone(), row["effective_minor"].clone()), (json!(4_560_050), json!(4_560_050)));
-    let (status, _) = call(&s, Some(&admin), "admin/prices/set", json!([["product_id", crm.to_string()], ["unit_id", unit.to_string()], ["price", ""]])).await;
+    let (status, _) = call(&s, Some(&admin), "admin/prices/set", Args::Form(&[("product_id", crm.to_string()), ("unit_id", unit.to_string()), ("price", "".into())])).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(scalar(t, "SELECT COUNT(*) FROM product_prices").await, 0, "an empty price removes the unit's own");
 
     // Without a session nothing answers.
-    for (path, body) in [
-        ("lists/views", json!([["list", "contracts"]])),
-        ("lists/views/save", json!({"list": "contracts", "name": "x", "filter": {}})),
-        ("admin/prices", json!([["unit_id", unit.to_string()]])),
-        ("receivables/list", json!({"filter": {}})),
+    let unit_arg = [("unit_id", unit.to_string())];
+    for (path, args) in [
+        ("lists/views", Args::Form(&[("list", "contracts".into())])),
+        ("lists/views/save", Args::Json(json!({"list": "contracts", "name": "x", "filter": {}}))),
+        ("admin/prices", Args::Form(&unit_arg)),
+        ("receivables/list", Args::Json(json!({"filter": {}}))),
     ] {
-        let (status, _) = call(&s, None, path, body).await;
+        let (status, _) = call(&s, None, path, args).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
     }
 });

@@ -6,32 +6,19 @@
 
 mod common;
 
-use common::{cookie, start, TestServer};
+use common::{call, cookie, start, Args, TestServer};
 use domain::on_both_engines;
 use domain::testing::{user_id, TestDb};
-use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::Row;
 
 async fn post(s: &TestServer, cookie: Option<&str>, path: &str, args: &[(&str, String)]) -> (StatusCode, Value) {
-    let mut req = s.client.post(format!("{}/api/{path}", s.base)).header("sec-fetch-site", "same-origin").header("origin", &s.base).form(args);
-    if let Some(c) = cookie {
-        req = req.header(COOKIE, c);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    call(s, cookie, path, Args::Form(args)).await
 }
 
-/// A server function with JSON-encoded arguments.
 async fn post_json(s: &TestServer, cookie: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let req = s.client.post(format!("{}/api/{path}", s.base)).header("sec-fetch-site", "same-origin").header("origin", &s.base).header(COOKIE, cookie).json(&body);
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    call(s, Some(cookie), path, Args::Json(body)).await
 }
 
 async fn scalar(t: &TestDb, sql: &'static str, id: i64) -> i64 {
