@@ -27,6 +27,7 @@ pub mod org;
 pub mod policy;
 pub mod pools;
 pub mod records;
+pub mod reports;
 pub mod rights;
 pub mod roles;
 pub mod sales;

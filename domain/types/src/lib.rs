@@ -17,6 +17,7 @@ pub mod live;
 pub mod notifications;
 pub mod opportunities;
 pub mod org;
+pub mod reports;
 pub mod sales;
 pub mod service;
 pub mod users;
