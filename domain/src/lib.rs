@@ -20,6 +20,7 @@ pub mod exports;
 pub mod impact;
 pub mod leads;
 pub mod live;
+pub mod marketing;
 pub mod notifications;
 pub mod objects;
 pub mod opportunities;

@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod customers;
 pub mod leads;
 pub mod lists;
+pub mod marketing;
 pub mod live;
 pub mod notifications;
 pub mod opportunities;

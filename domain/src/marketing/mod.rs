@@ -1,0 +1,3 @@
+//! Marketing: rule-based customer segments ([`segments`]).
+
+pub mod segments;
