@@ -183,17 +183,12 @@ fn check_filter(actor: &Actor, f: &ListFilter) -> DomainResult<()> {
 }
 
 /// LIKE wildcards typed by the user are taken literally.
-fn like_pattern(text: &str) -> String {
-    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// The filter as conditions (each starting with " AND ").
 fn conditions(p: &mut Params, actor: &Actor, f: &ListFilter) -> String {
     let mut sql = String::new();
     let text = f.text.trim();
     if !text.is_empty() {
-        let pattern = p.text(like_pattern(text));
+        let pattern = p.text(crate::db::contains_pattern(text));
         if actor.fields.can_read(OBJECT, "phone") {
             sql.push_str(&format!(" AND (LOWER(c.name) LIKE {pattern} ESCAPE '\\' OR c.phone LIKE {pattern} ESCAPE '\\')"));
         } else {
@@ -367,6 +362,6 @@ mod tests {
 
     #[test]
     fn like_wildcards_are_literal() {
-        assert_eq!(like_pattern("50%_A\\"), "%50\\%\\_a\\\\%");
+        assert_eq!(crate::db::contains_pattern(" 50%_A\\ "), "%50\\%\\_a\\\\%");
     }
 }

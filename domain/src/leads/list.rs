@@ -49,9 +49,8 @@ fn filter_sql(actor: &Actor, f: &ListFilter, first: usize) -> DomainResult<(Stri
     let text = f.text.trim();
     if !text.is_empty() {
         // LIKE wildcards typed by the user are taken literally.
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let mut any = format!("LOWER(l.name) LIKE ${n} ESCAPE '\\' OR LOWER(l.company) LIKE ${n} ESCAPE '\\'");
-        binds.push(Value::Text(format!("%{escaped}%")));
+        binds.push(Value::Text(crate::db::contains_pattern(text)));
         n += 1;
         // Phones are stored as digits; search them by the digits typed, if the user may see them.
         let digits = normalize_phone(text);

@@ -70,6 +70,15 @@ pub fn parse_close_date(text: &str) -> DomainResult<Option<String>> {
     }
 }
 
+/// An amount typed in a field that may be left empty (a unit's own price, a target): empty is
+/// none, which removes what was set.
+pub fn parse_optional_major_units(text: &str) -> DomainResult<Option<i64>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_major_units(text).map(Some)
+}
+
 /// An amount typed in major units ("12,345.6" 元) as minor units (1234560 分). Up to two
 /// decimals; thousands separators and spaces are ignored; an empty text is zero.
 pub fn parse_major_units(text: &str) -> DomainResult<i64> {
@@ -183,6 +192,9 @@ mod tests {
     #[test]
     fn major_units_become_minor_units() {
         assert_eq!(parse_major_units("").unwrap(), 0);
+        assert_eq!(parse_optional_major_units("  ").unwrap(), None);
+        assert_eq!(parse_optional_major_units("1,000").unwrap(), Some(100_000));
+        assert!(parse_optional_major_units("一千").is_err());
         assert_eq!(parse_major_units("12").unwrap(), 1200);
         assert_eq!(parse_major_units("12.5").unwrap(), 1250);
         assert_eq!(parse_major_units("12,345.67").unwrap(), 1_234_567);
