@@ -3,7 +3,8 @@
 //! the rolled-up receivable totals of a unit and everything below it (`receivables::totals`) for
 //! the branch manager on their branch and for finance on that branch and on the whole group;
 //! and the opportunity board (every stage's count and sum with its first 20 cards) and a
-//! six-month forecast, for the same three people.
+//! six-month forecast, for the same three people; and the dashboard (`reports::dashboard`) of
+//! each one's home unit (the whole group for finance) for this month, and the group's this year.
 //! Prints the data set, a few consistency checks on it, and p50/p95 per case.
 //!
 //! The data, one of two ways:
@@ -31,6 +32,7 @@ use domain::bench_data::{generate, start_of_today_ms, BenchConfig};
 use domain::clock::now_ms;
 use domain::opportunities::{forecast, pipeline};
 use domain::policy::Actor;
+use domain::reports;
 use domain::sales::contracts::{self, ContractQuery};
 use domain::sales::receivables::{self, ReceivableQuery};
 use domain::testing::{Engine, TestDb};
@@ -56,6 +58,8 @@ enum Case {
     Board,
     /// Six months of forecast from the current month.
     Forecast,
+    /// The dashboard of the reader's home unit (the group for finance), this month or this year.
+    Dashboard(&'static str),
 }
 
 /// Runs the case once; answers what it returned, for the table.
@@ -82,6 +86,13 @@ async fn run(db: &Db, actor: &Actor, case: Case) -> DomainResult<String> {
             let month = domain::clock::format_date(now_ms());
             let rows = forecast::forecast(db, actor, &month[..7], 6).await?;
             Ok(format!("{} rows, weighted {}", rows.len(), yuan(rows.iter().map(|r| r.weighted_minor).sum())))
+        }
+        Case::Dashboard(kind) => {
+            let today = domain::clock::format_date(now_ms());
+            let value = if kind == "year" { today[..4].to_string() } else { today[..7].to_string() };
+            let q = reports::DashboardQuery { period: reports::period::PeriodChoice { kind: kind.into(), value, ..Default::default() }, ..Default::default() };
+            let d = reports::dashboard(db, actor, &q).await?;
+            Ok(format!("{} rows, {} new customers, signed {}", d.rows.len(), d.total.customers_new.unwrap_or(0), yuan(d.total.signed_minor.unwrap_or(0))))
         }
     }
 }
@@ -247,6 +258,10 @@ async fn bench(db: &Db, label: &str, s: &Settings, table: &mut Vec<[String; 7]>)
         (&people.rep, "forecast, six months", Case::Forecast),
         (&people.manager, "forecast, six months", Case::Forecast),
         (&people.finance, "forecast, six months", Case::Forecast),
+        (&people.rep, "dashboard, this month", Case::Dashboard("month")),
+        (&people.manager, "dashboard of their branch, this month", Case::Dashboard("month")),
+        (&people.finance, "dashboard of the group, this month", Case::Dashboard("month")),
+        (&people.finance, "dashboard of the group, this year", Case::Dashboard("year")),
     ];
     println!("{label}: branch measured: {branch_name}; {} timed runs per case (at most {} s) after {WARM_UP} warm-up runs; page size {PAGE}", s.runs, s.budget.as_secs());
     for ((who, actor), name, case) in cases {
