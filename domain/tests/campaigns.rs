@@ -319,6 +319,7 @@ on_both_engines!(campaigns_are_created_and_linked_by_those_allowed, |t| {
     assert!(matches!(campaigns::link_lead(db, &r, lead, Some(id)).await, Err(DomainError::Forbidden)));
     assert!(matches!(campaigns::link_lead(db, &m, lead, Some(id + 99)).await, Err(DomainError::Invalid { field: "campaign", .. })));
     campaigns::link_lead(db, &m, lead, Some(id)).await.unwrap();
+    assert_eq!(campaigns::of_lead(db, &r, lead).await.unwrap(), Some(id));
     let list = campaigns::list(db, &r).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].name.as_str(), list[0].leads, list[0].cost_minor), ("春季展会", 1, 5_000_000));

@@ -66,8 +66,9 @@ fn with_ids(rule: &SegmentRule, units: &[i64]) -> SegmentRule {
     }
 }
 
-fn matches(rule: &SegmentRule, c: &Customer, parent: &[Option<usize>]) -> bool {
-    let under = |mut u: usize, top: usize| loop {
+/// Whether unit `u` is `top` or below it.
+fn is_under(parent: &[Option<usize>], mut u: usize, top: usize) -> bool {
+    loop {
         if u == top {
             return true;
         }
@@ -75,7 +76,11 @@ fn matches(rule: &SegmentRule, c: &Customer, parent: &[Option<usize>]) -> bool {
             Some(p) => u = p,
             None => return false,
         }
-    };
+    }
+}
+
+fn matches(rule: &SegmentRule, c: &Customer, parent: &[Option<usize>]) -> bool {
+    let under = |u: usize, top: usize| is_under(parent, u, top);
     match rule {
         SegmentRule::All { rules } => rules.iter().all(|r| matches(r, c, parent)),
         SegmentRule::Any { rules } => rules.iter().any(|r| matches(r, c, parent)),
@@ -167,15 +172,7 @@ on_both_engines!(segments_count_what_plain_rust_finds, |t| {
             customers.push(c);
         }
         tx.commit().await.unwrap();
-        let under = |mut u: usize, top: usize| loop {
-            if u == top {
-                return true;
-            }
-            match parent[u] {
-                Some(p) => u = p,
-                None => return false,
-            }
-        };
+        let under = |u: usize, top: usize| is_under(&parent, u, top);
         for _ in 0..25 {
             let rule = random_rule(&mut rng, 1, n_units);
             let real = with_ids(&rule, &units);

@@ -39,7 +39,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &CampaignInput) -> DomainResu
         return Err(DomainError::invalid("channel", "unknown"));
     }
     crate::sales::checked_money("cost", input.cost_minor)?;
-    let currency = crate::reports::parse_currency(&input.currency)?;
+    let currency = crate::sales::parse_currency(&input.currency)?;
     let (starts, ends) = (optional_date("starts_on", &input.starts_on)?, optional_date("ends_on", &input.ends_on)?);
     if let (Some(s), Some(e)) = (&starts, &ends) {
         if e < s {
@@ -130,7 +130,7 @@ pub async fn effectiveness(db: &Db, actor: &Actor, currency: &str) -> DomainResu
     if !actor.grants.can(ObjectType::Lead, Action::Read) {
         return Err(DomainError::Forbidden);
     }
-    let currency = crate::reports::parse_currency(currency)?;
+    let currency = crate::sales::parse_currency(currency)?;
     let now = now_ms();
     let mut out: BTreeMap<String, ChannelFigures> = CHANNELS.iter().map(|c| (c.to_string(), ChannelFigures { channel: c.to_string(), ..Default::default() })).collect();
     for r in sqlx::query("SELECT channel, COUNT(*) AS n, CAST(SUM(cost_minor) AS BIGINT) AS cost FROM campaigns WHERE currency = $1 GROUP BY channel")
@@ -205,4 +205,11 @@ pub async fn effectiveness(db: &Db, actor: &Actor, currency: &str) -> DomainResu
         }
     }
     Ok(CHANNELS.iter().filter_map(|c| out.remove(*c)).collect())
+}
+
+/// The campaign a lead the actor may read came from.
+pub async fn of_lead(db: &Db, actor: &Actor, lead_id: i64) -> DomainResult<Option<i64>> {
+    let mut conn = db.pool().acquire().await?;
+    require_on(&mut conn, actor, ObjectType::Lead, Action::Read, lead_id).await?;
+    Ok(sqlx::query("SELECT campaign_id FROM leads WHERE id = $1").bind(lead_id).fetch_one(&mut *conn).await?.try_get("campaign_id")?)
 }

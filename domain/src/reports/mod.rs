@@ -24,22 +24,8 @@ use crate::objects::{Action, ObjectType, Scope};
 use crate::policy::record_filter;
 
 pub use domain_types::reports::{Dashboard, DashboardQuery, DashboardRow, Figures, RowKind, StageFigure, FIGURES};
+pub use crate::sales::{parse_currency, DEFAULT_CURRENCY};
 pub use period::Period;
-
-/// The group's currency, used when the reader picks none.
-pub const DEFAULT_CURRENCY: &str = "CNY";
-
-/// A currency code as three capital letters.
-pub fn parse_currency(text: &str) -> DomainResult<String> {
-    let c = text.trim();
-    if c.is_empty() {
-        return Ok(DEFAULT_CURRENCY.to_string());
-    }
-    if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-        return Err(DomainError::invalid("currency", "format"));
-    }
-    Ok(c.to_string())
-}
 
 /// How far down the tree the reader may open units, from their scope on reports.
 fn report_scope(actor: &Actor) -> DomainResult<Scope> {

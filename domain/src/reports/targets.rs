@@ -123,7 +123,7 @@ pub async fn set(db: &Db, actor: &Actor, input: &TargetInput) -> DomainResult<()
     }
     let (y, m) = crate::opportunities::forecast::parse_month(&input.month)?;
     let month = format!("{y:04}-{m:02}");
-    let currency = super::parse_currency(&input.currency)?;
+    let currency = crate::sales::parse_currency(&input.currency)?;
     if let Some(amount) = input.amount_minor {
         crate::sales::checked_money("amount", amount)?;
     }
@@ -181,7 +181,7 @@ pub async fn for_month(db: &Db, actor: &Actor, unit: i64, month: &str, currency:
     }
     let (y, m) = crate::opportunities::forecast::parse_month(month)?;
     let month = format!("{y:04}-{m:02}");
-    let currency = super::parse_currency(currency)?;
+    let currency = crate::sales::parse_currency(currency)?;
     let rows = sqlx::query(
         "SELECT o.id AS unit_id, 0 AS user_id, o.name AS name, 0 AS pos FROM org_units o WHERE o.id = $1 \
          UNION ALL SELECT o.id, 0, o.name, 1 FROM org_units o WHERE o.parent_id = $1 \

@@ -34,6 +34,21 @@ pub(crate) fn sellable_line_sql(actor: &Actor, alias: &str, user_param: &str) ->
 }
 
 /// Checks an amount in minor units against the range every money field accepts.
+/// The group's currency, used when the reader picks none.
+pub const DEFAULT_CURRENCY: &str = "CNY";
+
+/// A currency code as three capital letters.
+pub fn parse_currency(text: &str) -> crate::DomainResult<String> {
+    let c = text.trim();
+    if c.is_empty() {
+        return Ok(DEFAULT_CURRENCY.to_string());
+    }
+    if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        return Err(crate::DomainError::invalid("currency", "format"));
+    }
+    Ok(c.to_string())
+}
+
 pub(crate) fn checked_money(field: &'static str, minor: i64) -> crate::DomainResult<i64> {
     if !(0..=crate::opportunities::MAX_AMOUNT_MINOR).contains(&minor) {
         return Err(crate::DomainError::invalid(field, "out_of_range"));
