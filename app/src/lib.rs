@@ -17,10 +17,12 @@ pub mod layout;
 pub mod leads;
 pub mod lists;
 pub mod live;
+pub mod marketing;
 pub mod notifications;
 pub mod opportunities;
 pub mod pages;
 pub mod pools;
+pub mod reports;
 pub mod root;
 #[cfg(feature = "ssr")]
 pub mod server;

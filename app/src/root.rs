@@ -7,7 +7,7 @@ use crate::admin::AdminLayout;
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
 use crate::layout::AppLayout;
-use crate::pages::{area::{AreaPage, Guarded}, login::LoginPage, not_found::NotFound};
+use crate::pages::{area::Guarded, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,8 +52,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contacts") view={Lazy::<lazy_pages::ContactsRoute>::new()}/>
                     <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsRoute>::new()}/>
                     <Route path=path!("customers/:id") view={Lazy::<lazy_pages::CustomerDetailRoute>::new()}/>
+                    <Route path=path!("segments") view={Lazy::<lazy_pages::SegmentsRoute>::new()}/>
                     <Route path=path!("leads") view={Lazy::<lazy_pages::LeadsRoute>::new()}/>
                     <Route path=path!("leads/rules") view={Lazy::<lazy_pages::LeadRulesRoute>::new()}/>
+                    <Route path=path!("leads/campaigns") view={Lazy::<lazy_pages::CampaignsRoute>::new()}/>
                     <Route path=path!("leads/:id") view={Lazy::<lazy_pages::LeadDetailRoute>::new()}/>
                     <Route path=path!("opportunities") view={Lazy::<lazy_pages::OpportunitiesRoute>::new()}/>
                     <Route path=path!("contracts") view={Lazy::<lazy_pages::ContractsRoute>::new()}/>
@@ -67,7 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tasks") view={Lazy::<lazy_pages::TasksRoute>::new()}/>
                     <Route path=path!("tasks/:id") view={Lazy::<lazy_pages::TaskDetailRoute>::new()}/>
                     <Route path=path!("notifications") view={Lazy::<lazy_pages::NotificationsRoute>::new()}/>
-                    <Route path=path!("reports") view=|| view! { <AreaPage area=Area::Reports/> }/>
+                    <Route path=path!("reports") view={Lazy::<lazy_pages::ReportsRoute>::new()}/>
                     <ParentRoute path=path!("admin") view=|| view! { <Guarded area=Area::Admin><AdminLayout/></Guarded> }>
                         <Route path=path!("") view={Lazy::<lazy_pages::OrgRoute>::new()}/>
                         <Route path=path!("users") view={Lazy::<lazy_pages::UsersRoute>::new()}/>
@@ -125,6 +127,8 @@ mod lazy_pages {
     lazy_page!(CustomerDetailRoute, Area::Customers, crate::customers::detail::page::CustomerDetailPage);
     lazy_page!(LeadsRoute, Area::Leads, crate::leads::list::LeadsPage);
     lazy_page!(LeadRulesRoute, Area::Leads, crate::leads::rules::LeadRulesPage);
+    lazy_page!(CampaignsRoute, Area::Leads, crate::marketing::campaigns::CampaignsPage);
+    lazy_page!(SegmentsRoute, Area::Customers, crate::marketing::segments::SegmentsPage);
     lazy_page!(LeadDetailRoute, Area::Leads, crate::leads::detail::LeadDetailPage);
     lazy_page!(TasksRoute, Area::Tasks, crate::tasks::list::TasksPage);
     lazy_page!(TaskDetailRoute, Area::Tasks, crate::tasks::detail::TaskDetailPage);
@@ -138,6 +142,7 @@ mod lazy_pages {
     lazy_page!(QuoteDetailRoute, Area::Contracts, crate::contracts::quotes::QuoteDetailPage);
     lazy_page!(TicketsRoute, Area::Tickets, crate::tickets::list::TicketsPage);
     lazy_page!(TicketDetailRoute, Area::Tickets, crate::tickets::detail::TicketDetailPage);
+    lazy_page!(ReportsRoute, Area::Reports, crate::reports::ReportsPage);
     // The admin layout guards its pages.
     lazy_page!(OrgRoute, crate::admin::org::OrgPage);
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);

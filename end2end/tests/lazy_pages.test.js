@@ -16,6 +16,8 @@ const PAGES = [
   ['/pools', '[data-testid=pools]'],
   ['/leads', '[data-testid=lead-filters]'],
   ['/leads/rules', '[data-testid=lead-rules]'],
+  ['/leads/campaigns', '[data-testid=channel-table]'],
+  ['/segments', '[data-testid=segments]'],
   ['/leads/1', '[data-testid=lead-name]'],
   ['/tasks', '[data-testid=task-tabs]'],
   ['/notifications', '[data-testid=notif-settings]'],
@@ -36,6 +38,7 @@ const PAGES = [
   ['/tickets', '[data-testid=ticket-table]'],
   ['/tickets/1', '[data-testid=ticket-heading]'],
   ['/opportunities', '[data-testid=opportunity-board]'],
+  ['/reports?kind=quarter&value=2026-Q4', '[data-testid=report-table]'],
 ];
 
 /** A task, so that a task page exists: assigned through the tasks form. */
@@ -86,6 +89,7 @@ test('every lazily loaded page works when reached by navigation inside the app',
     ['contracts', '[data-testid=contract-table]'],
     ['tickets', '[data-testid=ticket-table]'],
     ['opportunities', '[data-testid=opportunity-board]'],
+    ['reports', '[data-testid=report-table]'],
     ['dashboard', '[data-testid=dashboard]'],
     ['admin', '[data-testid=unit-tree]'],
     ['customers', '[data-testid=customer-list]'],

@@ -44,7 +44,7 @@ pub async fn unit_price_list(unit_id: i64) -> Result<Vec<PriceListRow>, AppError
 pub async fn set_unit_price(product_id: i64, unit_id: i64, price: String) -> Result<(), AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
-    let price = if price.trim().is_empty() { None } else { Some(domain::opportunities::parse_major_units(&price).map_err(domain_err)?) };
+    let price = domain::opportunities::parse_optional_major_units(&price).map_err(domain_err)?;
     domain::sales::products::set_unit_price(&st.db, &actor, product_id, unit_id, price).await.map_err(domain_err)
 }
 

@@ -36,6 +36,9 @@ pub struct LeadDetail {
     /// below is `LeadFollowUp` too.)
     pub follow_ups: Vec<domain_types::leads::LeadFollowUp>,
     pub comments: Vec<crate::discussion::comments::CommentDto>,
+    /// The campaign the lead came from, and the campaigns to choose from: (id, name).
+    pub campaign: Option<i64>,
+    pub campaigns: Vec<(i64, String)>,
 }
 
 #[server(endpoint = "leads/get")]
@@ -49,6 +52,7 @@ pub async fn lead_page(id: i64) -> Result<LeadDetail, AppError> {
     let owners = if rights.assign && open { domain::leads::assignable_owners(&st.db, &actor, id).await.map_err(domain_err)? } else { vec![] };
     let follow_ups = domain::leads::follow_ups(&st.db, &actor, id).await.map_err(domain_err)?;
     let comments = crate::discussion::comments::comments_of(&st, &actor, ObjectType::Lead, id).await?;
+    let (campaign, campaigns) = crate::marketing::lead_campaign::campaign_choices(&st, &actor, id).await?;
     let fields = [
         ("lead.job", l.title),
         ("cust.phone", l.phone),
@@ -79,6 +83,8 @@ pub async fn lead_page(id: i64) -> Result<LeadDetail, AppError> {
         owners,
         follow_ups,
         comments,
+        campaign,
+        campaigns,
     })
 }
 
@@ -227,6 +233,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                             <dt>{tr("lead.created_at")}</dt>
                             <dd>{crate::ui::format::format_utc(l.created_at)}</dd>
                         </dl>
+                        <crate::marketing::lead_campaign::LeadCampaign lead_id=lid editable=can_follow_up current=l.campaign campaigns=l.campaigns.clone()/>
                         {l.converted_customer_id.map(|cid| view! {
                             <p class="notice" data-testid="lead-converted">
                                 {tr("lead.converted_to")}" "

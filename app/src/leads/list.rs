@@ -177,6 +177,7 @@ pub fn LeadsPage() -> impl IntoView {
                 <Show when=move || is_admin.get()>
                     <A href="/leads/rules" attr:class="button secondary" attr:data-testid="to-rules">{tr("rule.title")}</A>
                 </Show>
+                <A href="/leads/campaigns" attr:class="button secondary" attr:data-testid="to-campaigns">{tr("campaign.title")}</A>
             </div>
             <Show when=move || can_create.get()>
                 <NewLead create/>

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::auth::{Area, AreaNav};
-use crate::i18n::{t, tr, use_lang};
+use crate::auth::Area;
+use crate::i18n::tr;
 use crate::layout::use_me;
 
 /// Whether the signed-in user may open `area`. The layout renders pages only after the user has
@@ -30,19 +30,5 @@ pub fn Guarded(area: Area, children: ChildrenFn) -> impl IntoView {
         children().into_any()
     } else {
         view! { <Forbidden/> }.into_any()
-    }
-}
-
-/// A module that arrives in a later release: says so, to those who may open it.
-#[component]
-pub fn AreaPage(area: Area) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <Guarded area>
-            <section class="area" data-testid="area-page">
-                <h1>{move || t(lang.get(), area.text_key())}</h1>
-                <p class="muted">{tr("area.coming")}</p>
-            </section>
-        </Guarded>
     }
 }
