@@ -297,8 +297,18 @@ pub async fn dashboard_at(db: &Db, actor: &Actor, q: &DashboardQuery, now: i64) 
         }
     }
     let mut total = zero.clone();
-    for m in &measures {
-        for ((record_unit, person), values) in run(db, actor, unit, now, m).await? {
+    // The measures are independent queries: they run side by side on the pool's connections.
+    let mut pending = tokio::task::JoinSet::new();
+    for m in measures {
+        let (db, actor) = (db.clone(), actor.clone());
+        pending.spawn(async move { run(&db, &actor, unit, now, &m).await });
+    }
+    let mut results = Vec::new();
+    while let Some(done) = pending.join_next().await {
+        results.push(done.map_err(|e| DomainError::Internal(format!("dashboard measure: {e}")))??);
+    }
+    for grouped in results {
+        for ((record_unit, person), values) in grouped {
             let key = if record_unit == unit {
                 person.map(RowKey::Person).unwrap_or(RowKey::Unassigned)
             } else {
