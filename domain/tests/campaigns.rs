@@ -298,7 +298,7 @@ on_both_engines!(campaigns_are_created_and_linked_by_those_allowed, |t| {
         channel: channel.into(),
         cost_minor: cost,
         currency: String::new(),
-        unit_id: top,
+        unit_id: Some(top),
         starts_on: starts.into(),
         ends_on: ends.into(),
     };

@@ -50,8 +50,7 @@ pub async fn create_campaign(name: String, channel: String, cost: String, starts
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     let cost_minor = domain::opportunities::parse_major_units(&cost).map_err(domain_err)?;
-    let unit_id = actor.units.first().copied().unwrap_or(0);
-    let input = domain_types::marketing::CampaignInput { name, channel, cost_minor, currency: String::new(), unit_id, starts_on, ends_on };
+    let input = domain_types::marketing::CampaignInput { name, channel, cost_minor, currency: String::new(), unit_id: None, starts_on, ends_on };
     domain::marketing::campaigns::create(&st.db, &actor, &input).await.map_err(domain_err)
 }
 

@@ -46,8 +46,9 @@ pub async fn create(db: &Db, actor: &Actor, input: &CampaignInput) -> DomainResu
             return Err(DomainError::invalid("ends_on", "before_start"));
         }
     }
+    let unit_id = input.unit_id.or(actor.units.first().copied()).ok_or_else(|| DomainError::invalid("unit", "required"))?;
     let mut tx = db.begin_write().await?;
-    if sqlx::query("SELECT id FROM org_units WHERE id = $1").bind(input.unit_id).fetch_optional(&mut *tx).await?.is_none() {
+    if sqlx::query("SELECT id FROM org_units WHERE id = $1").bind(unit_id).fetch_optional(&mut *tx).await?.is_none() {
         return Err(DomainError::invalid("unit", "unknown"));
     }
     let now = now_ms();
@@ -59,7 +60,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &CampaignInput) -> DomainResu
     .bind(&input.channel)
     .bind(input.cost_minor)
     .bind(&currency)
-    .bind(input.unit_id)
+    .bind(unit_id)
     .bind(starts)
     .bind(ends)
     .bind(now)

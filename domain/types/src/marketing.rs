@@ -35,7 +35,8 @@ pub struct CampaignInput {
     pub cost_minor: i64,
     /// Empty: CNY.
     pub currency: String,
-    pub unit_id: i64,
+    /// None: the creator's own (primary) unit.
+    pub unit_id: Option<i64>,
     /// "YYYY-MM-DD", optional.
     pub starts_on: String,
     pub ends_on: String,
