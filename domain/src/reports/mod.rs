@@ -379,11 +379,16 @@ pub async fn dashboard_at(db: &Db, actor: &Actor, q: &DashboardQuery, now: i64) 
 }
 
 async fn name_people(db: &Db, rows: &mut BTreeMap<RowKey, (String, Figures)>) -> DomainResult<()> {
-    for (key, (name, _)) in rows.iter_mut() {
-        if let RowKey::Person(id) = key {
-            if let Some(r) = sqlx::query("SELECT display_name FROM users WHERE id = $1").bind(*id).fetch_optional(db.pool()).await? {
-                *name = r.try_get("display_name")?;
-            }
+    let people: Vec<i64> = rows.keys().filter_map(|k| if let RowKey::Person(id) = k { Some(*id) } else { None }).collect();
+    if people.is_empty() {
+        return Ok(());
+    }
+    let list = (1..=people.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let args: Vec<Arg> = people.iter().map(|p| Arg::Int(*p)).collect();
+    let sql = format!("SELECT id, display_name FROM users WHERE id IN ({list})");
+    for r in bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args).fetch_all(db.pool()).await? {
+        if let Some((name, _)) = rows.get_mut(&RowKey::Person(r.try_get("id")?)) {
+            *name = r.try_get("display_name")?;
         }
     }
     Ok(())
