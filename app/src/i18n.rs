@@ -100,6 +100,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.more", "更多", "More"),
     ("nav.close", "关闭", "Close"),
     ("shell.sign_out", "退出登录", "Sign out"),
+    ("shell.profile", "个人设置与 API 令牌", "My profile and API tokens"),
     ("shell.language", "语言", "Language"),
     ("shell.loading", "加载中…", "Loading…"),
     ("shell.menu", "菜单", "Menu"),

@@ -52,7 +52,7 @@ pub fn AppLayout() -> impl IntoView {
                                     <header class="topbar">
                                         <span class="brand-compact">{tr("app.name")}</span>
                                         <div class="who" data-testid="who">
-                                            <span class="who-name">{me.display_name.clone()}</span>
+                                            <a class="who-name" href="/profile" data-testid="to-profile" title=tr("shell.profile")>{me.display_name.clone()}</a>
                                             <span class="who-unit">{
                                                 let unit = me.unit.clone();
                                                 move || unit.get(lang.get())

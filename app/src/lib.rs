@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod opportunities;
 pub mod pages;
 pub mod pools;
+pub mod profile;
 pub mod reports;
 pub mod root;
 #[cfg(feature = "ssr")]

@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tasks/:id") view={Lazy::<lazy_pages::TaskDetailRoute>::new()}/>
                     <Route path=path!("notifications") view={Lazy::<lazy_pages::NotificationsRoute>::new()}/>
                     <Route path=path!("reports") view={Lazy::<lazy_pages::ReportsRoute>::new()}/>
+                    <Route path=path!("profile") view={Lazy::<lazy_pages::ProfileRoute>::new()}/>
                     <ParentRoute path=path!("admin") view=|| view! { <Guarded area=Area::Admin><AdminLayout/></Guarded> }>
                         <Route path=path!("") view={Lazy::<lazy_pages::OrgRoute>::new()}/>
                         <Route path=path!("users") view={Lazy::<lazy_pages::UsersRoute>::new()}/>
@@ -143,6 +144,7 @@ mod lazy_pages {
     lazy_page!(TicketsRoute, Area::Tickets, crate::tickets::list::TicketsPage);
     lazy_page!(TicketDetailRoute, Area::Tickets, crate::tickets::detail::TicketDetailPage);
     lazy_page!(ReportsRoute, Area::Reports, crate::reports::ReportsPage);
+    lazy_page!(ProfileRoute, crate::profile::ProfilePage);
     // The admin layout guards its pages.
     lazy_page!(OrgRoute, crate::admin::org::OrgPage);
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);

@@ -39,6 +39,7 @@ const PAGES = [
   ['/tickets/1', '[data-testid=ticket-heading]'],
   ['/opportunities', '[data-testid=opportunity-board]'],
   ['/reports?kind=quarter&value=2026-Q4', '[data-testid=report-table]'],
+  ['/profile', '[data-testid=token-form]'],
 ];
 
 /** A task, so that a task page exists: assigned through the tasks form. */

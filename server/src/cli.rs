@@ -40,6 +40,12 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     #[arg(long, env = "CRM_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// REST API: calls one personal access token may make at once.
+    #[arg(long, env = "CRM_API_BURST", default_value_t = 120.0)]
+    pub api_burst: f64,
+    /// REST API: calls per second one token regains after a burst.
+    #[arg(long, env = "CRM_API_PER_SECOND", default_value_t = 20.0)]
+    pub api_per_second: f64,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "CRM_SESSION_IDLE_MINUTES", default_value_t = 120)]
     pub session_idle_minutes: i64,
@@ -252,7 +258,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> CliResult<()> {
     let state = AppState::new(db.clone(), sessions, args.secure_cookies);
     crate::assets::precompress_in_background(&args.site_root, crate::routes::PKG_DIR);
     let options = crate::routes::leptos_options(&args.site_root, args.listen);
-    let router = crate::routes::build_router(state.clone(), options, args.trust_proxy);
+    let api_limits = crate::api::Limits { burst: args.api_burst.max(1.0), per_second: args.api_per_second.max(0.01) };
+    let router = crate::routes::build_router_with(state.clone(), options, args.trust_proxy, api_limits);
     let jobs = crate::jobs::spawn(state);
 
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -27,12 +27,17 @@ pub enum Access {
     Api,
     /// Pages: a redirect to the sign-in page without a session.
     Page,
+    /// The REST API: personal access tokens, checked by the API itself; cookies play no part
+    /// (so neither does cross-site forgery).
+    Token,
 }
 
 pub fn classify(path: &str) -> Access {
     const PUBLIC_PREFIXES: &[&str] = &["/pkg/", "/assets/"];
     const PUBLIC_PATHS: &[&str] = &["/favicon.ico", "/favicon.svg", "/robots.txt", "/healthz", "/api/sign_in"];
-    if PUBLIC_PATHS.contains(&path) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)) {
+    if path.starts_with("/api/v1/") {
+        Access::Token
+    } else if PUBLIC_PATHS.contains(&path) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)) {
         Access::Public
     } else if path == "/login" {
         Access::SignInPage
@@ -108,6 +113,9 @@ fn redirect(to: &'static str) -> Response {
 }
 
 pub async fn guard(State(st): State<GuardState>, mut req: Request, next: Next) -> Response {
+    if classify(req.uri().path()) == Access::Token {
+        return next.run(req).await;
+    }
     if !is_safe_method(req.method()) && !is_same_origin(req.headers()) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
@@ -136,7 +144,7 @@ pub async fn guard(State(st): State<GuardState>, mut req: Request, next: Next) -
         Access::SignInPage => next.run(req).await,
         Access::Api if !signed_in => unauthenticated_api(),
         Access::Page if !signed_in => redirect("/login"),
-        Access::Api | Access::Page => next.run(req).await,
+        Access::Api | Access::Page | Access::Token => next.run(req).await,
     };
     if stale_cookie && !res.headers().contains_key(header::SET_COOKIE) {
         if let Ok(v) = HeaderValue::from_str(&session_cookie("", st.app.secure_cookies, 0)) {
@@ -168,6 +176,8 @@ mod tests {
         assert_eq!(classify("/"), Access::Page);
         assert_eq!(classify("/customers"), Access::Page);
         assert_eq!(classify("/pkgx"), Access::Page);
+        assert_eq!(classify("/api/v1/customers"), Access::Token);
+        assert_eq!(classify("/api/v1/openapi.json"), Access::Token);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The CRM server: configuration, command line, HTTP routes and middleware, background jobs.
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod assets;
 pub mod cli;
 pub mod guard;

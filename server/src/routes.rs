@@ -35,6 +35,11 @@ fn bundle_names_are_hashed() -> bool {
 }
 
 pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) -> Router {
+    build_router_with(state, options, trust_proxy, crate::api::Limits::default())
+}
+
+/// The router with the REST API's per-token rate limits chosen.
+pub fn build_router_with(state: AppState, options: LeptosOptions, trust_proxy: bool, api_limits: crate::api::Limits) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let hub = crate::live::Hub::start(state.clone());
@@ -57,6 +62,7 @@ pub fn build_router(state: AppState, options: LeptosOptions, trust_proxy: bool) 
     let app = Router::new()
         .merge(crate::assets::pkg_router(&options.site_root, PKG_DIR))
         .route("/healthz", get(|| async { "ok" }))
+        .nest(crate::api::BASE, crate::api::router(state.clone(), api_limits))
         .route("/api/live", get(move |q, ws, req| crate::live::connect(hub.clone(), q, ws, req)))
         .merge(pages);
     app.layer(axum::middleware::from_fn(crate::assets::never_cache_pages))

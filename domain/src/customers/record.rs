@@ -15,7 +15,7 @@ pub(crate) const OBJECT: ObjectType = ObjectType::Customer;
 
 /// A customer as one user may see it: fields they may not read are `None` and are left out of
 /// any serialized form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CustomerView {
     pub id: i64,
     pub name: String,

@@ -28,7 +28,7 @@ pub(crate) fn closed_conflict(status: &str) -> crate::DomainError {
 
 /// A lead as one user may see it: fields they may not read are `None` and left out of any
 /// serialized form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeadView {
     pub id: i64,
     pub name: String,

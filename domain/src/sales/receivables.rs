@@ -180,6 +180,48 @@ pub async fn list(db: &Db, actor: &Actor, q: &ReceivableQuery) -> DomainResult<V
     query.fetch_all(db.pool()).await?.iter().map(|r| row_of(r, amounts, now)).collect()
 }
 
+/// One receivable the actor may read.
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> DomainResult<ReceivableRow> {
+    if !actor.grants.can(OBJECT, Action::Read) {
+        return Err(DomainError::NotFound);
+    }
+    let now = now_ms();
+    let f = record_filter(actor, OBJECT, Action::Read, "r", 1, now);
+    let sql = format!("{ROW_SELECT} WHERE {} AND r.id = ${}", f.sql, f.next_param(1));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in &f.binds {
+        q = q.bind(*b);
+    }
+    let row = q.bind(id).fetch_optional(db.pool()).await?.ok_or(DomainError::NotFound)?;
+    row_of(&row, may_read_amounts(actor), now)
+}
+
+/// Moves a receivable not yet fully received to another due date (a payment plan agreed anew),
+/// with the update right on it; audited with the old and new dates. An overdue flag is cleared
+/// when the new date lies ahead, so the overdue job judges it again.
+pub async fn reschedule(db: &Db, actor: &Actor, id: i64, due_at: i64) -> DomainResult<()> {
+    if !(0..=253_402_300_799_000).contains(&due_at) {
+        return Err(DomainError::invalid("due_at", "out_of_range"));
+    }
+    let mut tx = db.begin_write().await?;
+    require_on(&mut tx, actor, OBJECT, Action::Update, id).await?;
+    let row = sqlx::query("SELECT due_at, amount_minor, received_minor FROM receivables WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let old: i64 = row.try_get("due_at")?;
+    if row.try_get::<i64, _>("received_minor")? >= row.try_get::<i64, _>("amount_minor")? {
+        return Err(DomainError::Conflict("receivable_settled".into()));
+    }
+    let now = now_ms();
+    sqlx::query("UPDATE receivables SET due_at = $2, updated_at = $3, overdue_flagged_at = CASE WHEN $2 > $3 THEN NULL ELSE overdue_flagged_at END WHERE id = $1")
+        .bind(id)
+        .bind(due_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut tx, Some(actor.user_id), "receivable", Some(id), "reschedule", Some(json!({ "due_at": old })), Some(json!({ "due_at": due_at }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Receivable, received and outstanding over what the actor may read: of one contract, or of a
 /// unit and everything below it (None: everything they may read).
 pub async fn totals(db: &Db, actor: &Actor, contract: Option<i64>, unit: Option<i64>) -> DomainResult<MoneyTotals> {

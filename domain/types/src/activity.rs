@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 /// A new customer as typed in the form (checked and normalized by the domain).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+// Fields left out of a REST API body take their empty value.
+#[serde(default)]
 pub struct CustomerInput {
     pub name: String,
     pub kind: String,

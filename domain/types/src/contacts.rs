@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A contact with its customer, as a row of the contact list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ContactRow {
     pub id: i64,
     pub name: String,

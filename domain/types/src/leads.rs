@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 /// A new lead as typed in the form or read from a CSV row (checked by the domain).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+// Fields left out of a REST API body take their empty value.
+#[serde(default)]
 pub struct LeadInput {
     /// The person.
     pub name: String,
@@ -22,6 +25,7 @@ pub struct LeadInput {
 
 /// A new lead and where it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Captured {
     pub id: i64,
     pub owner_id: Option<i64>,

@@ -46,6 +46,7 @@ pub struct StageInput {
 /// An opportunity as the pipeline shows it. The amount is absent for readers whose field rights
 /// hide it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OpportunityCard {
     pub id: i64,
     pub customer_id: i64,
@@ -100,6 +101,9 @@ pub struct ForecastRow {
 
 /// What an opportunity's owner may change besides its stage.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+// Fields left out of a REST API body take their empty value.
+#[serde(default)]
 pub struct OpportunityEdit {
     pub name: String,
     pub amount_minor: i64,
@@ -112,6 +116,7 @@ pub struct OpportunityEdit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OpportunityProduct {
     pub product_id: i64,
     pub quantity: i64,

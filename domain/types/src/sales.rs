@@ -18,6 +18,7 @@ pub struct ProductRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LineInput {
     pub product_id: i64,
     pub quantity: i64,
@@ -26,6 +27,7 @@ pub struct LineInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct InstalmentInput {
     /// UTC milliseconds.
     pub due_at: i64,
@@ -34,6 +36,9 @@ pub struct InstalmentInput {
 
 /// A contract as typed: the amount is the sum of its lines; the instalments must add up to it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+// Fields left out of a REST API body take their empty value.
+#[serde(default)]
 pub struct ContractInput {
     pub customer_id: i64,
     pub title: String,
@@ -44,6 +49,7 @@ pub struct ContractInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ContractRow {
     pub id: i64,
     pub number: String,
@@ -61,6 +67,7 @@ pub struct ContractRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ContractLineRow {
     pub product_id: i64,
     pub product_name: String,
@@ -71,6 +78,7 @@ pub struct ContractLineRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct InstalmentRow {
     pub seq: i64,
     pub due_at: i64,
@@ -78,6 +86,7 @@ pub struct InstalmentRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReceivableRow {
     pub id: i64,
     pub contract_id: i64,
@@ -96,6 +105,7 @@ pub struct ReceivableRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReceiptRow {
     pub id: i64,
     pub receivable_id: i64,
@@ -113,6 +123,7 @@ pub struct ReceiptRow {
 
 /// An invoice requested on a contract: requested, then issued (number, date) or rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct InvoiceRow {
     pub id: i64,
     pub contract_id: i64,
@@ -129,6 +140,7 @@ pub struct InvoiceRow {
 
 /// What the reader may do with a contract now (the server checks again).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ContractActions {
     pub submit: bool,
     pub sign: bool,
@@ -138,6 +150,7 @@ pub struct ContractActions {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ContractView {
     pub contract: ContractRow,
     pub terms: String,
@@ -166,6 +179,7 @@ pub struct ReceiptInput {
 
 /// The receipt a submission recorded, or the one an earlier submission with its key recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RecordedReceipt {
     pub id: i64,
     pub duplicate: bool,

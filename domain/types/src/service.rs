@@ -8,6 +8,9 @@ pub const PRIORITIES: &[&str] = &["urgent", "high", "normal", "low"];
 pub const STATUSES: &[&str] = &["open", "in_progress", "resolved", "closed"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+// Fields left out of a REST API body take their empty value.
+#[serde(default)]
 pub struct NewTicket {
     pub customer_id: i64,
     pub contact_id: Option<i64>,
@@ -21,6 +24,7 @@ pub struct NewTicket {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TicketRow {
     pub id: i64,
     pub customer_id: i64,
