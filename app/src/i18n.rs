@@ -652,6 +652,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("error.title", "出错了", "Something went wrong"),
     ("admin.flows", "审批流程", "Approval flows"),
     ("admin.prices", "价目表", "Price lists"),
+    ("admin.webhooks", "Webhook", "Webhooks"),
+    ("imp.link", "导入", "Import"),
 ];
 
 /// A table of texts: key, Chinese, English.

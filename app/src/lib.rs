@@ -13,6 +13,7 @@ pub mod discussion;
 pub mod error;
 pub mod exports;
 pub mod i18n;
+pub mod imports;
 pub mod layout;
 pub mod leads;
 pub mod lists;

@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsRoute>::new()}/>
                     <Route path=path!("customers/:id") view={Lazy::<lazy_pages::CustomerDetailRoute>::new()}/>
                     <Route path=path!("segments") view={Lazy::<lazy_pages::SegmentsRoute>::new()}/>
+                    <Route path=path!("customers/import") view={Lazy::<lazy_pages::ImportRoute>::new()}/>
                     <Route path=path!("leads") view={Lazy::<lazy_pages::LeadsRoute>::new()}/>
                     <Route path=path!("leads/rules") view={Lazy::<lazy_pages::LeadRulesRoute>::new()}/>
                     <Route path=path!("leads/campaigns") view={Lazy::<lazy_pages::CampaignsRoute>::new()}/>
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("roles") view={Lazy::<lazy_pages::RolesRoute>::new()}/>
                         <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsAdminRoute>::new()}/>
                         <Route path=path!("explain") view={Lazy::<lazy_pages::ExplainRoute>::new()}/>
+                        <Route path=path!("webhooks") view={Lazy::<lazy_pages::WebhooksRoute>::new()}/>
                         <Route path=path!("audit") view={Lazy::<lazy_pages::AuditRoute>::new()}/>
                         <Route path=path!("approval-flows") view={Lazy::<lazy_pages::FlowDesignerRoute>::new()}/>
                         <Route path=path!("prices") view={Lazy::<lazy_pages::PriceListRoute>::new()}/>
@@ -130,6 +132,7 @@ mod lazy_pages {
     lazy_page!(LeadRulesRoute, Area::Leads, crate::leads::rules::LeadRulesPage);
     lazy_page!(CampaignsRoute, Area::Leads, crate::marketing::campaigns::CampaignsPage);
     lazy_page!(SegmentsRoute, Area::Customers, crate::marketing::segments::SegmentsPage);
+    lazy_page!(ImportRoute, Area::Customers, crate::imports::ImportPage);
     lazy_page!(LeadDetailRoute, Area::Leads, crate::leads::detail::LeadDetailPage);
     lazy_page!(TasksRoute, Area::Tasks, crate::tasks::list::TasksPage);
     lazy_page!(TaskDetailRoute, Area::Tasks, crate::tasks::detail::TaskDetailPage);
@@ -150,6 +153,7 @@ mod lazy_pages {
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);
     lazy_page!(RolesRoute, crate::admin::roles::RolesPage);
     lazy_page!(PoolsAdminRoute, crate::admin::pools::PoolsAdminPage);
+    lazy_page!(WebhooksRoute, crate::admin::webhooks::WebhooksPage);
     lazy_page!(ExplainRoute, crate::admin::explain::ExplainPage);
     lazy_page!(AuditRoute, crate::admin::audit::AuditPage);
     lazy_page!(FlowDesignerRoute, crate::approvals::designer::FlowDesignerPage);

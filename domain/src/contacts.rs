@@ -64,19 +64,7 @@ pub async fn list(db: &Db, actor: &Actor, q: &ContactQuery) -> DomainResult<Vec<
         .join(" UNION ALL ");
     let sql = format!("SELECT * FROM ({union}) x ORDER BY x.id DESC LIMIT {limit}");
     let rows = p.query(sql).fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ContactRow {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                title: r.try_get("title")?,
-                phone: r.try_get("phone")?,
-                email: r.try_get("email")?,
-                customer_id: r.try_get("customer_id")?,
-                customer_name: r.try_get("customer_name")?,
-            })
-        })
-        .collect()
+    rows.iter().map(row_of).collect()
 }
 
 const ONE_SELECT: &str = "SELECT k.id, k.name, k.title, k.phone, k.email, k.customer_id, c.name AS customer_name \

@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod exports;
 pub mod impact;
+pub mod imports;
 pub mod integration;
 pub mod leads;
 pub mod live;

@@ -157,3 +157,85 @@ pub async fn first_customer_of(db: &Db, login: &str) -> i64 {
         .try_get("id")
         .unwrap()
 }
+
+/// The plain org-tree facts the reference models of the property tests share: units and users
+/// by index, parents and managers as plain vectors, no SQL.
+pub mod model {
+    /// The unit and all its ancestors, nearest first.
+    pub fn up_from(unit_parent: &[Option<usize>], mut unit: usize) -> Vec<usize> {
+        let mut path = vec![unit];
+        while let Some(p) = unit_parent[unit] {
+            path.push(p);
+            unit = p;
+        }
+        path
+    }
+
+    /// Whether `user` reports to `boss`, directly or through other managers.
+    pub fn reports_to(manager: impl Fn(usize) -> Option<usize>, mut user: usize, boss: usize) -> bool {
+        while let Some(m) = manager(user) {
+            if m == boss {
+                return true;
+            }
+            user = m;
+        }
+        false
+    }
+}
+
+/// Writing generated worlds for the property tests: an org tree, roles and users given by index,
+/// named with a tag so that several worlds share one database.
+pub mod worlds {
+    use crate::accounts::users::{insert_user_tx, Login, NewUser, Password};
+    use crate::db::Tx;
+    use crate::org::{create_unit_tx, UnitKind, UnitName};
+    use crate::roles::{insert_role_tx, Action, ObjectType, Scope};
+
+    /// A generated user: primary unit, extra units, manager (an earlier user) and roles, by index.
+    pub struct PlainUser<'a> {
+        pub primary: usize,
+        pub extra: &'a [usize],
+        pub manager: Option<usize>,
+        pub roles: &'a [usize],
+    }
+
+    /// The database ids of what [`write_org`] wrote, by the same indexes.
+    pub struct Written {
+        pub units: Vec<i64>,
+        pub roles: Vec<i64>,
+        pub users: Vec<i64>,
+    }
+
+    /// Writes units (unit 0 is the group; `unit_parent[i]` the parent of unit i), roles with
+    /// their grants, and users (logins `{tag}.u{i}`, lower case).
+    pub async fn write_org(tx: &mut Tx, tag: &str, unit_parent: &[Option<usize>], roles: &[Vec<(ObjectType, Action, Scope)>], users: &[PlainUser<'_>]) -> Written {
+        let mut unit_ids = Vec::new();
+        for (i, parent) in unit_parent.iter().enumerate() {
+            let name = UnitName::parse(&format!("{tag}单位{i}")).unwrap();
+            let kind = if i == 0 { UnitKind::Group } else { UnitKind::Department };
+            unit_ids.push(create_unit_tx(tx, parent.map(|p| unit_ids[p]), kind, &name, "", None).await.unwrap());
+        }
+        let mut role_ids = Vec::new();
+        for (i, grants) in roles.iter().enumerate() {
+            role_ids.push(insert_role_tx(tx, None, &format!("{tag}角色{i}"), "", false, grants).await.unwrap());
+        }
+        let mut user_ids: Vec<i64> = Vec::new();
+        for (i, u) in users.iter().enumerate() {
+            let new_user = NewUser {
+                login: Login::parse(&format!("{}.u{i}", tag.to_lowercase())).unwrap(),
+                email: None,
+                display_name: format!("用户{i}"),
+                password: Password::parse("irrelevant-here").unwrap(),
+                primary_unit_id: unit_ids[u.primary],
+                manager_id: u.manager.map(|m| user_ids[m]),
+                role_ids: u.roles.iter().map(|r| role_ids[*r]).collect(),
+            };
+            let id = insert_user_tx(tx, &new_user, "$argon2id$not-a-real-hash", None).await.unwrap();
+            for e in u.extra.iter().filter(|e| **e != u.primary) {
+                sqlx::query("INSERT INTO user_units (user_id, unit_id) VALUES ($1, $2)").bind(id).bind(unit_ids[*e]).execute(&mut **tx).await.unwrap();
+            }
+            user_ids.push(id);
+        }
+        Written { units: unit_ids, roles: role_ids, users: user_ids }
+    }
+}

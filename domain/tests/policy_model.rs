@@ -7,12 +7,11 @@
 
 use std::collections::BTreeSet;
 
-use domain::accounts::users::{insert_user_tx, Login, NewUser, Password};
 use domain::clock::{now_ms, HOUR_MS};
 use domain::customers::{insert_customer_tx, NewCustomer};
-use domain::org::{create_unit_tx, UnitKind, UnitName};
 use domain::policy::{decide, Actor};
-use domain::roles::{insert_role_tx, Action, ObjectType, Scope};
+use domain::roles::{Action, ObjectType, Scope};
+use domain::testing::worlds::{write_org, PlainUser, Written};
 use domain::testing::{Engine, TestDb};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -78,24 +77,12 @@ impl World {
         v
     }
 
-    /// The unit and all its ancestors.
-    fn up_from(&self, mut unit: usize) -> Vec<usize> {
-        let mut path = vec![unit];
-        while let Some(p) = self.unit_parent[unit] {
-            path.push(p);
-            unit = p;
-        }
-        path
+    fn up_from(&self, unit: usize) -> Vec<usize> {
+        domain::testing::model::up_from(&self.unit_parent, unit)
     }
 
-    fn reports_to(&self, mut user: usize, boss: usize) -> bool {
-        while let Some(m) = self.users[user].manager {
-            if m == boss {
-                return true;
-            }
-            user = m;
-        }
-        false
+    fn reports_to(&self, user: usize, boss: usize) -> bool {
+        domain::testing::model::reports_to(|u| self.users[u].manager, user, boss)
     }
 
     fn scope(&self, user: usize, action: Action) -> Scope {
@@ -245,39 +232,9 @@ struct Ids {
 async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
     let db = &t.db;
     let mut tx = db.begin_write().await.unwrap();
-    let mut units = Vec::new();
-    for (i, parent) in w.unit_parent.iter().enumerate() {
-        let name = UnitName::parse(&format!("W{n}单位{i}")).unwrap();
-        let kind = if i == 0 { UnitKind::Group } else { UnitKind::Department };
-        units.push(create_unit_tx(&mut tx, parent.map(|p| units[p]), kind, &name, "", None).await.unwrap());
-    }
-    let mut roles = Vec::new();
-    for (i, grants) in w.roles.iter().enumerate() {
-        let g: Vec<_> = grants.iter().map(|(a, s)| (ObjectType::Customer, *a, *s)).collect();
-        roles.push(insert_role_tx(&mut tx, None, &format!("W{n}角色{i}"), "", false, &g).await.unwrap());
-    }
-    let mut users = Vec::new();
-    for (i, u) in w.users.iter().enumerate() {
-        let new_user = NewUser {
-            login: Login::parse(&format!("w{n}.u{i}")).unwrap(),
-            email: None,
-            display_name: format!("用户{i}"),
-            password: Password::parse("irrelevant-here").unwrap(),
-            primary_unit_id: units[u.primary],
-            manager_id: u.manager.map(|m| users[m]),
-            role_ids: u.roles.iter().map(|r| roles[*r]).collect(),
-        };
-        let id = insert_user_tx(&mut tx, &new_user, "$argon2id$not-a-real-hash", None).await.unwrap();
-        for e in &u.extra {
-            sqlx::query("INSERT INTO user_units (user_id, unit_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(units[*e])
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-        }
-        users.push(id);
-    }
+    let plain: Vec<PlainUser> = w.users.iter().map(|u| PlainUser { primary: u.primary, extra: &u.extra, manager: u.manager, roles: &u.roles }).collect();
+    let grants: Vec<Vec<_>> = w.roles.iter().map(|g| g.iter().map(|(a, s)| (ObjectType::Customer, *a, *s)).collect()).collect();
+    let Written { units, users, .. } = write_org(&mut tx, &format!("w{n}"), &w.unit_parent, &grants, &plain).await;
     let now = now_ms();
     let mut pools = Vec::new();
     for (i, p) in w.pools.iter().enumerate() {

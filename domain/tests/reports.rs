@@ -16,6 +16,7 @@ use domain::policy::Actor;
 use domain::reports::targets::{self, TargetInput};
 use domain::reports::{dashboard_at, DashboardQuery, Figures, RowKind, FIGURES};
 use domain::roles::{insert_role_tx, Action, ObjectType, Scope};
+use domain::testing::worlds::{write_org, PlainUser, Written};
 use domain::testing::{Engine, TestDb};
 use domain::DomainError;
 use domain_types::reports::PeriodChoice;
@@ -467,16 +468,11 @@ struct Ids {
 async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
     let db = &t.db;
     let mut tx = db.begin_write().await.unwrap();
-    let mut units = Vec::new();
-    for (i, parent) in w.parent.iter().enumerate() {
-        let name = UnitName::parse(&format!("R{n}单位{i}")).unwrap();
-        let kind = if i == 0 { UnitKind::Group } else { UnitKind::Department };
-        units.push(create_unit_tx(&mut tx, parent.map(|p| units[p]), kind, &name, "", None).await.unwrap());
-    }
-    let mut roles = Vec::new();
-    for (i, r) in w.roles.iter().enumerate() {
-        let g: Vec<_> = r.read.iter().map(|(o, s)| (*o, Action::Read, *s)).collect();
-        let id = insert_role_tx(&mut tx, None, &format!("R{n}角色{i}"), "", false, &g).await.unwrap();
+    let extras: Vec<Vec<usize>> = w.users.iter().map(|u| u.extra.into_iter().collect()).collect();
+    let plain: Vec<PlainUser> = w.users.iter().zip(&extras).map(|(u, e)| PlainUser { primary: u.primary, extra: e, manager: u.manager, roles: &u.roles }).collect();
+    let grants: Vec<Vec<_>> = w.roles.iter().map(|r| r.read.iter().map(|(o, s)| (*o, Action::Read, *s)).collect()).collect();
+    let Written { units, roles, users } = write_org(&mut tx, &format!("r{n}"), &w.parent, &grants, &plain).await;
+    for (r, id) in w.roles.iter().zip(&roles) {
         for o in &r.hides_amount {
             sqlx::query("INSERT INTO role_field_rights (role_id, object, field, access) VALUES ($1, $2, 'amount_minor', 'hidden')")
                 .bind(id)
@@ -485,24 +481,6 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
                 .await
                 .unwrap();
         }
-        roles.push(id);
-    }
-    let mut users = Vec::new();
-    for (i, u) in w.users.iter().enumerate() {
-        let new_user = NewUser {
-            login: Login::parse(&format!("r{n}.u{i}")).unwrap(),
-            email: None,
-            display_name: format!("用户{i}"),
-            password: Password::parse("irrelevant-here").unwrap(),
-            primary_unit_id: units[u.primary],
-            manager_id: u.manager.map(|m| users[m]),
-            role_ids: u.roles.iter().map(|r| roles[*r]).collect(),
-        };
-        let id = insert_user_tx(&mut tx, &new_user, "$argon2id$not-a-real-hash", None).await.unwrap();
-        if let Some(e) = u.extra.filter(|e| *e != u.primary) {
-            sqlx::query("INSERT INTO user_units (user_id, unit_id) VALUES ($1, $2)").bind(id).bind(units[e]).execute(&mut *tx).await.unwrap();
-        }
-        users.push(id);
     }
     let user = |u: Option<usize>| u.map(|u| users[u]);
     let cur = |r: &Rec| if r.usd { "USD" } else { "CNY" };

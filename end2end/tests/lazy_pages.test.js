@@ -40,6 +40,8 @@ const PAGES = [
   ['/opportunities', '[data-testid=opportunity-board]'],
   ['/reports?kind=quarter&value=2026-Q4', '[data-testid=report-table]'],
   ['/profile', '[data-testid=token-form]'],
+  ['/admin/webhooks', '[data-testid=webhook-form]'],
+  ['/customers/import', '[data-testid=import-page]'],
 ];
 
 /** A task, so that a task page exists: assigned through the tasks form. */

@@ -61,6 +61,6 @@ test('a blank token name is refused with a message and makes nothing', async () 
   await page.locator('.form-error').first().waitFor();
   assert.equal(await page.locator('[data-testid=token-secret]').count(), 0);
   assert.equal(await page.locator('[data-testid=token-row]').count(), before);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors.filter((e) => !/422|Unprocessable/.test(e)), []);
   await ctx.close();
 });

@@ -260,6 +260,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> CliResult<()> {
     let options = crate::routes::leptos_options(&args.site_root, args.listen);
     let api_limits = crate::api::Limits { burst: args.api_burst.max(1.0), per_second: args.api_per_second.max(0.01) };
     let router = crate::routes::build_router_with(state.clone(), options, args.trust_proxy, api_limits);
+    let webhooks = crate::webhooks::spawn(db.clone());
+    let imports = crate::imports::spawn(db.clone());
     let jobs = crate::jobs::spawn(state);
 
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
@@ -268,6 +270,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> CliResult<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     jobs.abort();
+    webhooks.abort();
+    imports.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -5,8 +5,10 @@ pub mod api;
 pub mod assets;
 pub mod cli;
 pub mod guard;
+pub mod imports;
 pub mod jobs;
 pub mod live;
 pub mod routes;
+pub mod webhooks;
 
 pub use routes::{build_router, leptos_options};

@@ -63,6 +63,12 @@ pub fn build_router_with(state: AppState, options: LeptosOptions, trust_proxy: b
         .merge(crate::assets::pkg_router(&options.site_root, PKG_DIR))
         .route("/healthz", get(|| async { "ok" }))
         .nest(crate::api::BASE, crate::api::router(state.clone(), api_limits))
+        .merge(
+            Router::new()
+                .route("/api/imports/{kind}", axum::routing::post(crate::imports::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(domain::imports::MAX_BYTES + 64 * 1024))
+                .with_state(state.clone()),
+        )
         .route("/api/live", get(move |q, ws, req| crate::live::connect(hub.clone(), q, ws, req)))
         .merge(pages);
     app.layer(axum::middleware::from_fn(crate::assets::never_cache_pages))

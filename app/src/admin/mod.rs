@@ -1,6 +1,6 @@
 //! Administration (administrators only): the pages for the org tree ([`org`]), users ([`users`]),
 //! roles ([`roles`]), pool settings ([`pools`]), the access explainer ([`explain`]) and the audit
-//! log ([`audit`]), the units' price lists ([`prices`]), inside the tabs of [`AdminLayout`]. What several of them show sits in shared
+//! log ([`audit`]), the units' price lists ([`prices`]), webhooks ([`webhooks`]), inside the tabs of [`AdminLayout`]. What several of them show sits in shared
 //! parts: pickers ([`choices`]), the impact preview ([`impact`]) and the words of the access
 //! vocabulary ([`vocab`]). Every server function here goes through the domain, which requires the
 //! admin right.
@@ -15,6 +15,7 @@ pub mod prices;
 pub mod roles;
 pub mod users;
 pub mod vocab;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -34,6 +35,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <A href="/admin/audit" attr:data-testid="tab-audit">{tr("admin.audit")}</A>
                 <A href="/admin/approval-flows" attr:data-testid="tab-flows">{tr("admin.flows")}</A>
                 <A href="/admin/prices" attr:data-testid="tab-prices">{tr("admin.prices")}</A>
+                <A href="/admin/webhooks" attr:data-testid="tab-webhooks">{tr("admin.webhooks")}</A>
             </nav>
             <Outlet/>
         </section>

@@ -160,6 +160,7 @@ pub fn CustomersPage() -> impl IntoView {
                     <leptos_router::components::A href="/contacts" attr:data-testid="to-contacts">{tr("contact.title")}</leptos_router::components::A>
                     <leptos_router::components::A href="/pools" attr:data-testid="to-pools">{tr("pool.title")}</leptos_router::components::A>
                     <leptos_router::components::A href="/segments" attr:data-testid="to-segments">{tr("segment.title")}</leptos_router::components::A>
+                    <leptos_router::components::A href="/customers/import" attr:data-testid="to-import">{tr("imp.link")}</leptos_router::components::A>
                 </nav>
             </div>
             <NewCustomer/>

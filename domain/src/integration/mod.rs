@@ -3,5 +3,6 @@
 
 pub mod api;
 pub mod tokens;
+pub mod webhooks;
 
 pub use domain_types::integration::{ContactEdit, ContactInput, LeadEdit, OpportunityInput, ReceivableEdit, ReceiptBody, TicketStatusInput};

@@ -110,3 +110,82 @@ pub struct OpportunityInput {
     #[serde(default)]
     pub expected_close: String,
 }
+
+/// The event kinds a webhook may subscribe to: changes to the records the REST API serves.
+pub const WEBHOOK_KINDS: &[&str] = &[
+    "customer.create",
+    "customer.update",
+    "customer.assign",
+    "customer.transfer",
+    "customer.contact",
+    "customer.follow_up",
+    "pool.claim",
+    "pool.release",
+    "pool.recycle",
+    "lead.create",
+    "lead.update",
+    "lead.assign",
+    "lead.convert",
+    "lead.disqualify",
+    "opportunity.create",
+    "opportunity.update",
+    "opportunity.stage",
+    "contract.create",
+    "contract.update",
+    "contract.signed",
+    "receipt.recorded",
+    "receipt.reversed",
+    "receivable.overdue",
+    "ticket.assigned",
+    "ticket.updated",
+    "ticket.sla_breached",
+];
+
+/// A webhook subscription as its administrators see it, with how its deliveries stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    pub kinds: Vec<String>,
+    pub allow_private: bool,
+    pub active: bool,
+    /// Whose rights decide what the deliveries carry.
+    pub owner_name: String,
+    pub pending: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    pub created_at: i64,
+}
+
+/// A webhook just made: the signing secret is shown with it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedWebhook {
+    pub webhook: WebhookRow,
+    pub secret: String,
+}
+
+/// A new subscription as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookInput {
+    pub url: String,
+    pub kinds: Vec<String>,
+    /// Deliver to private, loopback or link-local addresses (an internal system); off by default.
+    pub allow_private: bool,
+}
+
+/// One delivery of one event to one subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub kind: String,
+    /// pending, delivered or failed (gave up).
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    /// The receiver's last HTTP status, if it answered.
+    pub last_status: Option<i64>,
+    pub last_error: String,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+}

@@ -11,6 +11,7 @@ pub mod approvals;
 pub mod areas;
 pub mod contacts;
 pub mod customers;
+pub mod imports;
 pub mod integration;
 pub mod leads;
 pub mod lists;
