@@ -51,9 +51,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers") view={Lazy::<lazy_pages::CustomersRoute>::new()}/>
                     <Route path=path!("contacts") view={Lazy::<lazy_pages::ContactsRoute>::new()}/>
                     <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsRoute>::new()}/>
+                    <Route path=path!("customers/import") view={Lazy::<lazy_pages::ImportRoute>::new()}/>
                     <Route path=path!("customers/:id") view={Lazy::<lazy_pages::CustomerDetailRoute>::new()}/>
                     <Route path=path!("segments") view={Lazy::<lazy_pages::SegmentsRoute>::new()}/>
-                    <Route path=path!("customers/import") view={Lazy::<lazy_pages::ImportRoute>::new()}/>
                     <Route path=path!("leads") view={Lazy::<lazy_pages::LeadsRoute>::new()}/>
                     <Route path=path!("leads/rules") view={Lazy::<lazy_pages::LeadRulesRoute>::new()}/>
                     <Route path=path!("leads/campaigns") view={Lazy::<lazy_pages::CampaignsRoute>::new()}/>

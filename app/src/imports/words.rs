@@ -40,12 +40,15 @@ const TEXTS: &Texts = &[
     ("f.customer", "客户名称", "Customer"),
     ("f.title", "职务", "Title"),
     ("f.email", "邮箱", "E-mail"),
+    ("f.file", "文件", "File"),
     ("c.required", "必填", "is required"),
     ("c.format", "格式不对", "has the wrong format"),
     ("c.unknown_kind", "应为 企业/个人", "must be company or person"),
     ("c.unknown_level", "应为 A/B/C/D", "must be A, B, C or D"),
     ("c.too_long", "太长", "is too long"),
     ("c.not_found_or_not_yours", "不存在或您无权修改", "does not exist or is not yours to change"),
+    ("c.interrupted", "导入中途服务器重启，已写入的行见“已导入”", "the server restarted while writing; the rows written are counted as imported"),
+    ("c.internal", "系统出错，未写入", "a system error; nothing was written"),
 ];
 
 pub fn text(lang: Lang, key: &'static str) -> &'static str {
