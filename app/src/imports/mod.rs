@@ -148,14 +148,18 @@ pub fn ImportPage() -> impl IntoView {
                                         view! {
                                             <th>
                                                 <div class="import-col">{h.clone()}</div>
+                                                // The choice is marked on the options, not set as the select's value:
+                                                // the options are created with the select here in the browser, and a
+                                                // value set before they exist would not stick (leptos#4005).
                                                 <select data-testid="import-map" data-column=i.to_string()
-                                                    prop:value=move || mapping.with(|m| m.get(i).cloned().unwrap_or_default())
                                                     on:change=move |ev| {
                                                         let v = event_target_value(&ev);
                                                         mapping.update(|m| { if m.len() <= i { m.resize(i + 1, String::new()); } m[i] = v; });
                                                     }>
-                                                    <option value="">{move || text(lang.get(), "imp.ignore")}</option>
-                                                    {fields().iter().map(|f| view! { <option value=*f>{move || field_title(lang.get(), f)}</option> }).collect_view()}
+                                                    <option value="" selected=move || mapping.with(|m| m.get(i).is_none_or(|x| x.is_empty()))>{move || text(lang.get(), "imp.ignore")}</option>
+                                                    {fields().iter().map(|f| view! {
+                                                        <option value=*f selected=move || mapping.with(|m| m.get(i).map(String::as_str) == Some(*f))>{move || field_title(lang.get(), f)}</option>
+                                                    }).collect_view()}
                                                 </select>
                                             </th>
                                         }
