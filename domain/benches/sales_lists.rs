@@ -21,6 +21,7 @@
 //!   CRM_BENCH_RUNS         timed runs per case (default 50), after 5 warm-up runs
 //!   CRM_BENCH_MAX_SECONDS  a case stops early once its timed runs took this long (default 30),
 //!                          with at least 10 runs
+//!   CRM_BENCH_ONLY         runs only the cases whose name contains this text (e.g. "dashboard")
 //!
 //! cargo bench -p domain --bench sales_lists
 //! CRM_BENCH_CUSTOMERS=20000 cargo bench -p domain --bench sales_lists
@@ -264,7 +265,11 @@ async fn bench(db: &Db, label: &str, s: &Settings, table: &mut Vec<[String; 7]>)
         (&people.finance, "dashboard of the group, this year", Case::Dashboard("year")),
     ];
     println!("{label}: branch measured: {branch_name}; {} timed runs per case (at most {} s) after {WARM_UP} warm-up runs; page size {PAGE}", s.runs, s.budget.as_secs());
+    let only = std::env::var("CRM_BENCH_ONLY").unwrap_or_default();
     for ((who, actor), name, case) in cases {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
         let (shown, st) = measure(db, actor, case, s).await?;
         println!("  {who}: {name}: {shown}, p50 {} / p95 {} ms ({} runs)", ms(st.p50), ms(st.p95), st.runs);
         table.push([engine.clone(), who.clone(), name.to_string(), shown, st.runs.to_string(), ms(st.p50), ms(st.p95)]);

@@ -463,6 +463,15 @@ fn reference(w: &World, user: usize, unit: usize) -> (BTreeMap<Key, Figures>, Fi
 struct Ids {
     units: Vec<i64>,
     users: Vec<i64>,
+    customers: Vec<i64>,
+    leads: Vec<i64>,
+    follow_ups: Vec<i64>,
+    lead_follow_ups: Vec<i64>,
+    contracts: Vec<i64>,
+    receivables: Vec<i64>,
+    receipts: Vec<i64>,
+    claims: Vec<i64>,
+    recycles: Vec<i64>,
 }
 
 async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
@@ -518,23 +527,25 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
             .await
             .unwrap()));
     }
+    let mut follow_ups = Vec::new();
     for f in &w.follow_ups {
-        sqlx::query("INSERT INTO follow_ups (customer_id, kind, note, created_at, created_by) VALUES ($1, 'call', '', $2, $3)")
+        follow_ups.push(one(sqlx::query("INSERT INTO follow_ups (customer_id, kind, note, created_at, created_by) VALUES ($1, 'call', '', $2, $3) RETURNING id")
             .bind(customers[f.parent])
             .bind(f.at)
             .bind(user(f.person))
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
-            .unwrap();
+            .unwrap()));
     }
+    let mut lead_follow_ups = Vec::new();
     for f in &w.lead_follow_ups {
-        sqlx::query("INSERT INTO lead_follow_ups (lead_id, kind, note, created_at, created_by) VALUES ($1, 'call', '', $2, $3)")
+        lead_follow_ups.push(one(sqlx::query("INSERT INTO lead_follow_ups (lead_id, kind, note, created_at, created_by) VALUES ($1, 'call', '', $2, $3) RETURNING id")
             .bind(leads[f.parent])
             .bind(f.at)
             .bind(user(f.person))
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
-            .unwrap();
+            .unwrap()));
     }
     for (i, o) in w.opportunities.iter().enumerate() {
         let outcome = STAGES.iter().find(|s| s.0 == o.text).unwrap().2;
@@ -594,11 +605,12 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
         .await
         .unwrap()));
     }
+    let mut receipts = Vec::new();
     for (i, p) in w.receipts.iter().enumerate() {
         let r = &w.receivables[p.parent];
-        sqlx::query(
+        receipts.push(one(sqlx::query(
             "INSERT INTO receipts (receivable_id, contract_id, amount_minor, currency, received_at, method, idempotency_key, fingerprint, reversed_at, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, 'transfer', $6, '', $7, 1, $8)",
+             VALUES ($1, $2, $3, $4, $5, 'transfer', $6, '', $7, 1, $8) RETURNING id",
         )
         .bind(receivables[p.parent])
         .bind(contracts[r.parent])
@@ -608,9 +620,9 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
         .bind(format!("R{n}-key-{i}"))
         .bind(p.flag.then_some(p.at + 1))
         .bind(users[0])
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
-        .unwrap();
+        .unwrap()));
     }
     for (i, t) in w.tickets.iter().enumerate() {
         sqlx::query(
@@ -629,23 +641,25 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
         .await
         .unwrap();
     }
+    let mut claims = Vec::new();
     for c in &w.claims {
-        sqlx::query("INSERT INTO pool_claims (pool_id, customer_id, user_id, at) VALUES (0, $1, $2, $3)")
+        claims.push(one(sqlx::query("INSERT INTO pool_claims (pool_id, customer_id, user_id, at) VALUES (0, $1, $2, $3) RETURNING id")
             .bind(customers[c.parent])
             .bind(user(c.person))
             .bind(c.at)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
-            .unwrap();
+            .unwrap()));
     }
+    let mut recycles = Vec::new();
     for r in &w.recycles {
-        sqlx::query("INSERT INTO customer_history (customer_id, at, actor_id, kind, old_value, new_value) VALUES ($1, $2, NULL, 'recycle', $3, '0')")
+        recycles.push(one(sqlx::query("INSERT INTO customer_history (customer_id, at, actor_id, kind, old_value, new_value) VALUES ($1, $2, NULL, 'recycle', $3, '0') RETURNING id")
             .bind(customers[r.parent])
             .bind(r.at)
             .bind(users[r.person.unwrap()].to_string())
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
-            .unwrap();
+            .unwrap()));
     }
     // A competing kind of history on the same day must not count as a recycle.
     if let Some(c) = customers.first() {
@@ -675,18 +689,130 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
             .unwrap();
     }
     tx.commit().await.unwrap();
-    Ids { units, users }
+    Ids { units, users, customers, leads, follow_ups, lead_follow_ups, contracts, receivables, receipts, claims, recycles }
 }
 
 fn june() -> DashboardQuery {
     DashboardQuery { unit_id: None, period: PeriodChoice { kind: "month".into(), value: "2026-06".into(), ..Default::default() }, currency: "CNY".into() }
 }
 
+/// Changes after the fact, as pages, the API and imports make them: customers and leads move to
+/// other units and owners, leads convert or fall back, follow-ups, claims and recycles are deleted
+/// or redated, contracts are signed, unsigned or re-priced, receivables are rescheduled and
+/// reassigned, receipts reversed and restored. The figures must follow.
+async fn mutate(t: &TestDb, rng: &mut StdRng, w: &mut World, ids: &mut Ids) {
+    let (n_units, n_users) = (w.parent.len(), w.users.len());
+    let users = ids.users.clone();
+    let person = |u: Option<usize>| u.map(|u| users[u]);
+    let mut tx = t.db.begin_write().await.unwrap();
+    for (i, c) in w.customers.iter_mut().enumerate() {
+        if rng.gen_bool(0.3) {
+            c.unit = rng.gen_range(0..n_units);
+            c.owner = rng.gen_bool(0.8).then(|| rng.gen_range(0..n_users));
+            sqlx::query("UPDATE customers SET unit_id = $1, owner_id = $2 WHERE id = $3")
+                .bind(ids.units[c.unit])
+                .bind(person(c.owner))
+                .bind(ids.customers[i])
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+    }
+    for (i, l) in w.leads.iter_mut().enumerate() {
+        if rng.gen_bool(0.3) {
+            l.unit = rng.gen_range(0..n_units);
+            l.owner = rng.gen_bool(0.8).then(|| rng.gen_range(0..n_users));
+            l.flag = !l.flag;
+            sqlx::query("UPDATE leads SET unit_id = $1, owner_id = $2, status = $3 WHERE id = $4")
+                .bind(ids.units[l.unit])
+                .bind(person(l.owner))
+                .bind(if l.flag { "converted" } else { "assigned" })
+                .bind(ids.leads[i])
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+    }
+    for (table, recs, rec_ids) in [("follow_ups", &mut w.follow_ups, &mut ids.follow_ups), ("lead_follow_ups", &mut w.lead_follow_ups, &mut ids.lead_follow_ups)] {
+        for i in (0..recs.len()).rev() {
+            if rng.gen_bool(0.2) {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE id = $1"))).bind(rec_ids[i]).execute(&mut *tx).await.unwrap();
+                recs.remove(i);
+                rec_ids.remove(i);
+            } else if rng.gen_bool(0.2) {
+                recs[i].at = time(rng);
+                recs[i].person = Some(rng.gen_range(0..n_users));
+                sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET created_at = $1, created_by = $2 WHERE id = $3")))
+                    .bind(recs[i].at)
+                    .bind(person(recs[i].person))
+                    .bind(rec_ids[i])
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    for (table, recs, rec_ids) in [("pool_claims", &mut w.claims, &mut ids.claims), ("customer_history", &mut w.recycles, &mut ids.recycles)] {
+        for i in (0..recs.len()).rev() {
+            if rng.gen_bool(0.25) {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE id = $1"))).bind(rec_ids[i]).execute(&mut *tx).await.unwrap();
+                recs.remove(i);
+                rec_ids.remove(i);
+            }
+        }
+    }
+    for (i, c) in w.contracts.iter_mut().enumerate() {
+        if rng.gen_bool(0.3) {
+            c.at = if rng.gen_bool(0.2) { 0 } else { time(rng) };
+            c.amount = rng.gen_range(1..9_000_000);
+            c.usd = rng.gen_bool(0.2);
+            c.owner = rng.gen_bool(0.8).then(|| rng.gen_range(0..n_users));
+            sqlx::query("UPDATE contracts SET signed_at = $1, amount_minor = $2, currency = $3, owner_id = $4 WHERE id = $5")
+                .bind((c.at != 0).then_some(c.at))
+                .bind(c.amount)
+                .bind(if c.usd { "USD" } else { "CNY" })
+                .bind(person(c.owner))
+                .bind(ids.contracts[i])
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+    }
+    for (i, r) in w.receivables.iter_mut().enumerate() {
+        if rng.gen_bool(0.3) {
+            r.at = time(rng);
+            r.unit = rng.gen_range(0..n_units);
+            r.owner = rng.gen_bool(0.8).then(|| rng.gen_range(0..n_users));
+            sqlx::query("UPDATE receivables SET due_at = $1, unit_id = $2, owner_id = $3 WHERE id = $4")
+                .bind(r.at)
+                .bind(ids.units[r.unit])
+                .bind(person(r.owner))
+                .bind(ids.receivables[i])
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+    }
+    for (i, p) in w.receipts.iter_mut().enumerate() {
+        if rng.gen_bool(0.3) {
+            p.flag = !p.flag;
+            sqlx::query("UPDATE receipts SET reversed_at = $1 WHERE id = $2").bind(p.flag.then_some(p.at + 1)).bind(ids.receipts[i]).execute(&mut *tx).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+}
+
 async fn check_world(engine: Engine, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let w = generate(&mut rng);
+    let mut w = generate(&mut rng);
     let t = TestDb::new(engine).await;
-    let ids = store(&t, &w, 0).await;
+    let mut ids = store(&t, &w, 0).await;
+    check_dashboards(&t, &w, &ids, engine, seed).await;
+    mutate(&t, &mut rng, &mut w, &mut ids).await;
+    check_dashboards(&t, &w, &ids, engine, seed).await;
+}
+
+async fn check_dashboards(t: &TestDb, w: &World, ids: &Ids, engine: Engine, seed: u64) {
     let mut checked = 0;
     for user in 0..w.users.len() {
         let actor = Actor::load(&t.db, ids.users[user]).await.unwrap();
@@ -701,7 +827,7 @@ async fn check_world(engine: Engine, seed: u64) {
                 continue;
             }
             let got = got.unwrap_or_else(|e| panic!("seed {seed} {engine:?}: user {user} unit {unit}: {e:?}"));
-            let (rows, total) = reference(&w, user, unit);
+            let (rows, total) = reference(w, user, unit);
             assert_eq!(got.total, total, "seed {seed} {engine:?}: total of unit {unit} for user {user}");
             let got_rows: BTreeMap<Key, Figures> = got
                 .rows

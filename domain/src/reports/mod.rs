@@ -9,6 +9,7 @@
 //! unit (and below) → their units and everything under them; own → their own units only.
 
 pub mod period;
+pub mod rollup;
 pub mod targets;
 
 use std::collections::{BTreeMap, HashMap};
@@ -79,6 +80,8 @@ struct Measure {
     args: Vec<Arg>,
     /// (figure, aggregate, whether it needs the object's amount field)
     values: Vec<(&'static str, &'static str, bool)>,
+    /// Whether its figures are kept summed per month (`$?1`, `$?2` are then the period's bounds).
+    rolled: bool,
 }
 
 /// What the reader may see of a measure's figures: the object's read right, and its amounts.
@@ -99,7 +102,35 @@ fn number(sql: &str, first: usize, count: usize) -> String {
     sql
 }
 
-async fn run(db: &Db, actor: &Actor, unit: i64, now: i64, m: &Measure) -> DomainResult<Vec<(Key, Vec<(&'static str, i64)>)>> {
+type Grouped = Vec<(Key, Vec<(&'static str, i64)>)>;
+
+/// How the measures are counted for one dashboard: from the monthly sums where they give the
+/// same answer as counting records, record by record otherwise.
+struct Plan {
+    split: rollup::Split,
+    usable: bool,
+}
+
+async fn gather(db: &Db, actor: &Actor, unit: i64, now: i64, m: &Measure, plan: &Plan, currency: &str) -> DomainResult<Grouped> {
+    let months = match plan.split.months {
+        Some(months) if m.rolled && plan.usable && rollup::covers(db, actor, m.object, unit).await? => months,
+        _ => return run(db, actor, unit, now, m).await,
+    };
+    let figures: Vec<&'static str> = visible(actor, m).into_iter().map(|(f, _)| f).collect();
+    if figures.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Grouped = rollup::sums(db, m.object, &figures, months, unit, currency).await?.into_iter().map(|s| ((s.unit, s.person), s.values)).collect();
+    for (from, to) in &plan.split.edges {
+        let mut edge = Measure { args: m.args.clone(), values: m.values.clone(), ..*m };
+        edge.args[0] = Arg::Int(*from);
+        edge.args[1] = Arg::Int(*to);
+        out.extend(run(db, actor, unit, now, &edge).await?);
+    }
+    Ok(out)
+}
+
+async fn run(db: &Db, actor: &Actor, unit: i64, now: i64, m: &Measure) -> DomainResult<Grouped> {
     let values = visible(actor, m);
     if values.is_empty() {
         return Ok(Vec::new());
@@ -123,7 +154,9 @@ async fn run(db: &Db, actor: &Actor, unit: i64, now: i64, m: &Measure) -> Domain
     let sql = number(&template, first, args.len());
     let mut all: Vec<Arg> = f.binds.iter().map(|b| Arg::Int(*b)).collect();
     all.extend(args);
-    let rows = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &all).fetch_all(db.pool()).await?;
+    // Planned for these very values each time: a plan cached for any period and unit can be
+    // hundreds of times slower on the large ones (PostgreSQL's generic plans).
+    let rows = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false), &all).fetch_all(db.pool()).await?;
     rows.iter()
         .map(|r| {
             let key = (r.try_get::<i64, _>("unit_id")?, r.try_get::<Option<i64>, _>("person_id")?);
@@ -148,7 +181,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
         }
     };
     vec![
-        Measure { object: ObjectType::Customer, from: "customers r", person: "r.owner_id", condition: in_period("r.created_at"), args: vec![from.clone(), to.clone()], values: vec![("customers_new", "COUNT(*)", false)] },
+        Measure { object: ObjectType::Customer, from: "customers r", person: "r.owner_id", condition: in_period("r.created_at"), args: vec![from.clone(), to.clone()], values: vec![("customers_new", "COUNT(*)", false)], rolled: true },
         Measure {
             object: ObjectType::Lead,
             from: "leads r",
@@ -156,10 +189,11 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: in_period("r.created_at"),
             args: vec![from.clone(), to.clone()],
             values: vec![("leads_new", "COUNT(*)", false), ("leads_converted", "SUM(CASE WHEN r.status = 'converted' THEN 1 ELSE 0 END)", false)],
+            rolled: true,
         },
         // Follow-ups count for whoever logged them, in the unit of the record they are about.
-        Measure { object: ObjectType::Customer, from: "follow_ups f JOIN customers r ON r.id = f.customer_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)] },
-        Measure { object: ObjectType::Lead, from: "lead_follow_ups f JOIN leads r ON r.id = f.lead_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)] },
+        Measure { object: ObjectType::Customer, from: "follow_ups f JOIN customers r ON r.id = f.customer_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)], rolled: true },
+        Measure { object: ObjectType::Lead, from: "lead_follow_ups f JOIN leads r ON r.id = f.lead_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)], rolled: true },
         Measure {
             object: ObjectType::Opportunity,
             from: "opportunities r JOIN opportunity_stages s ON s.id = r.stage_id",
@@ -167,6 +201,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "s.outcome = 'open'",
             args: vec![cur()],
             values: vec![("pipeline_count", "COUNT(*)", false), ("pipeline_minor", "SUM(CASE WHEN r.currency = $?1 THEN r.amount_minor ELSE 0 END)", true)],
+            rolled: false,
         },
         // Expected close dates are days on the group's calendar, compared as text.
         Measure {
@@ -176,6 +211,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "s.outcome <> 'lost' AND r.expected_close >= $?1 AND r.expected_close <= $?2 AND r.currency = $?3",
             args: vec![Text(p.from_date.clone()), Text(p.to_date.clone()), cur()],
             values: vec![("forecast_minor", "SUM(r.amount_minor / 10000 * s.probability_bp + r.amount_minor % 10000 * s.probability_bp / 10000)", true)],
+            rolled: false,
         },
         Measure {
             object: ObjectType::Contract,
@@ -184,6 +220,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: in_period("r.signed_at"),
             args: vec![from.clone(), to.clone(), cur()],
             values: vec![("contracts_signed", "COUNT(*)", false), ("signed_minor", "SUM(CASE WHEN r.currency = $?3 THEN r.amount_minor ELSE 0 END)", true)],
+            rolled: true,
         },
         Measure {
             object: ObjectType::Receivable,
@@ -192,6 +229,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "r.due_at >= $?1 AND r.due_at < $?2 AND r.currency = $?3",
             args: vec![from.clone(), to.clone(), cur()],
             values: vec![("planned_minor", "SUM(r.amount_minor)", true)],
+            rolled: true,
         },
         Measure {
             object: ObjectType::Receivable,
@@ -200,6 +238,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "f.reversed_at IS NULL AND f.received_at >= $?1 AND f.received_at < $?2 AND f.currency = $?3",
             args: vec![from.clone(), to.clone(), cur()],
             values: vec![("received_minor", "SUM(f.amount_minor)", true)],
+            rolled: true,
         },
         Measure {
             object: ObjectType::Receivable,
@@ -208,6 +247,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "r.due_at < $?1 AND r.received_minor < r.amount_minor AND r.currency = $?2",
             args: vec![Int(now), cur()],
             values: vec![("overdue_minor", "SUM(r.amount_minor - r.received_minor)", true)],
+            rolled: false,
         },
         Measure {
             object: ObjectType::Ticket,
@@ -216,9 +256,10 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: in_period("r.created_at"),
             args: vec![from.clone(), to.clone(), Int(now)],
             values: vec![("tickets_opened", "COUNT(*)", false), ("sla_breaches", "SUM(CASE WHEN COALESCE(r.resolved_at, $?3) > r.sla_due_at THEN 1 ELSE 0 END)", false)],
+            rolled: false,
         },
         // A claim counts for whoever claimed; a recycle for the owner who lost the customer.
-        Measure { object: ObjectType::Customer, from: "pool_claims f JOIN customers r ON r.id = f.customer_id", person: "f.user_id", condition: in_period("f.at"), args: vec![from.clone(), to.clone()], values: vec![("pool_claims", "COUNT(*)", false)] },
+        Measure { object: ObjectType::Customer, from: "pool_claims f JOIN customers r ON r.id = f.customer_id", person: "f.user_id", condition: in_period("f.at"), args: vec![from.clone(), to.clone()], values: vec![("pool_claims", "COUNT(*)", false)], rolled: true },
         Measure {
             object: ObjectType::Customer,
             from: "customer_history f JOIN customers r ON r.id = f.customer_id",
@@ -226,6 +267,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "f.kind = 'recycle' AND f.at >= $?1 AND f.at < $?2",
             args: vec![from, to],
             values: vec![("pool_recycles", "COUNT(*)", false)],
+            rolled: true,
         },
     ]
 }
@@ -298,10 +340,11 @@ pub async fn dashboard_at(db: &Db, actor: &Actor, q: &DashboardQuery, now: i64) 
     }
     let mut total = zero.clone();
     // The measures are independent queries: they run side by side on the pool's connections.
+    let plan = std::sync::Arc::new(Plan { split: rollup::split(period.from_ms, period.to_ms, offset), usable: rollup::usable(db, offset).await? });
     let mut pending = tokio::task::JoinSet::new();
     for m in measures {
-        let (db, actor) = (db.clone(), actor.clone());
-        pending.spawn(async move { run(&db, &actor, unit, now, &m).await });
+        let (db, actor, plan, currency) = (db.clone(), actor.clone(), plan.clone(), currency.clone());
+        pending.spawn(async move { gather(&db, &actor, unit, now, &m, &plan, &currency).await });
     }
     let mut results = Vec::new();
     while let Some(done) = pending.join_next().await {
@@ -431,7 +474,7 @@ async fn stages(db: &Db, actor: &Actor, unit: i64, currency: &str, now: i64) -> 
         n + 1,
         f.sql
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
     for b in f.binds {
         query = query.bind(b);
     }

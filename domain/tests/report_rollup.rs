@@ -1,0 +1,99 @@
+//! The dashboard's monthly sums (`report_rollup`) against a plain computation from the records:
+//! after a bulk load (PostgreSQL loads with triggers off and rebuilds the sums; SQLite keeps them
+//! with its triggers as it loads) and after changes made record by record afterwards.
+
+use std::collections::BTreeMap;
+
+use domain::bench_data::{generate, BenchConfig};
+use domain::clock::{civil_date, MINUTE_MS};
+use domain::on_both_engines;
+use domain::testing::TestDb;
+use sqlx::Row;
+
+/// (object, figure, month, unit, person, currency) → (sum, records)
+type Sums = BTreeMap<(String, String, i64, i64, i64, String), (i64, i64)>;
+
+/// Per figure: the records it counts, as (at, unit, person, currency, value).
+const SOURCES: [(&str, &str, &str); 11] = [
+    ("customer", "customers_new", "SELECT created_at, unit_id, COALESCE(owner_id, 0), '', 1 FROM customers"),
+    ("lead", "leads_new", "SELECT created_at, unit_id, COALESCE(owner_id, 0), '', 1 FROM leads"),
+    ("lead", "leads_converted", "SELECT created_at, unit_id, COALESCE(owner_id, 0), '', 1 FROM leads WHERE status = 'converted'"),
+    ("customer", "follow_ups", "SELECT f.created_at, r.unit_id, f.created_by, '', 1 FROM follow_ups f JOIN customers r ON r.id = f.customer_id"),
+    ("lead", "follow_ups", "SELECT f.created_at, r.unit_id, f.created_by, '', 1 FROM lead_follow_ups f JOIN leads r ON r.id = f.lead_id"),
+    ("contract", "contracts_signed", "SELECT signed_at, unit_id, COALESCE(owner_id, 0), '', 1 FROM contracts WHERE signed_at IS NOT NULL"),
+    ("contract", "signed_minor", "SELECT signed_at, unit_id, COALESCE(owner_id, 0), currency, amount_minor FROM contracts WHERE signed_at IS NOT NULL"),
+    ("receivable", "planned_minor", "SELECT due_at, unit_id, COALESCE(owner_id, 0), currency, amount_minor FROM receivables"),
+    (
+        "receivable",
+        "received_minor",
+        "SELECT f.received_at, r.unit_id, COALESCE(r.owner_id, 0), f.currency, f.amount_minor FROM receipts f JOIN receivables r ON r.id = f.receivable_id WHERE f.reversed_at IS NULL",
+    ),
+    ("customer", "pool_claims", "SELECT f.at, r.unit_id, f.user_id, '', 1 FROM pool_claims f JOIN customers r ON r.id = f.customer_id"),
+    (
+        "customer",
+        "pool_recycles",
+        "SELECT f.at, r.unit_id, CAST(f.old_value AS BIGINT), '', 1 FROM customer_history f JOIN customers r ON r.id = f.customer_id WHERE f.kind = 'recycle'",
+    ),
+];
+
+async fn expected(t: &TestDb) -> Sums {
+    let offset: i64 = sqlx::query("SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'").fetch_one(t.db.pool()).await.unwrap().try_get("value").unwrap();
+    let mut sums = Sums::new();
+    for (object, figure, sql) in SOURCES {
+        for r in sqlx::query(sql).fetch_all(t.db.pool()).await.unwrap() {
+            let (y, m, _) = civil_date(r.try_get::<i64, _>(0).unwrap() + offset * MINUTE_MS);
+            let key = (object.to_string(), figure.to_string(), y * 100 + m, r.try_get::<i64, _>(1).unwrap(), r.try_get::<i64, _>(2).unwrap(), r.try_get::<String, _>(3).unwrap());
+            let value = r.try_get::<i64, _>(4).unwrap();
+            // Each person's sum, and the unit's total over everyone (person -1).
+            let total = (key.0.clone(), key.1.clone(), key.2, key.3, -1, key.5.clone());
+            for k in [key, total] {
+                let e = sums.entry(k).or_default();
+                e.0 += value;
+                e.1 += 1;
+            }
+        }
+    }
+    sums
+}
+
+async fn kept(t: &TestDb) -> Sums {
+    let rows = sqlx::query("SELECT object, figure, month, unit_id, person_id, currency, value, records FROM report_rollup WHERE records <> 0 OR value <> 0")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            let month: i32 = r.try_get("month").unwrap();
+            (
+                (r.try_get("object").unwrap(), r.try_get("figure").unwrap(), month as i64, r.try_get("unit_id").unwrap(), r.try_get("person_id").unwrap(), r.try_get("currency").unwrap()),
+                (r.try_get("value").unwrap(), r.try_get("records").unwrap()),
+            )
+        })
+        .collect()
+}
+
+async fn exec(t: &TestDb, sql: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(t.db.pool()).await.unwrap();
+}
+
+on_both_engines!(sums_equal_the_records_after_a_load_and_after_changes, |t| {
+    let cfg = BenchConfig { customers: 1_500, units: 20, users: 60, max_depth: 5, seed: 7, until_ms: 1_764_547_200_000, ..Default::default() };
+    generate(&t.db, &cfg).await.unwrap();
+    let after_load = expected(t).await;
+    assert!(after_load.len() > 100, "the load made records of many kinds: {}", after_load.len());
+    assert!(after_load.keys().any(|k| k.1 == "received_minor"), "receipts are among them");
+    assert_eq!(kept(t).await, after_load, "after the load");
+
+    // Changes record by record: customers, leads and receivables move unit and owner (taking
+    // their follow-ups, claims, recycles and receipts along), leads convert, receipts are
+    // reversed, follow-ups deleted, contracts re-priced, receivables rescheduled.
+    exec(t, "UPDATE customers SET unit_id = (SELECT MIN(id) FROM org_units), owner_id = NULL WHERE id % 7 = 0").await;
+    exec(t, "UPDATE leads SET status = 'converted', unit_id = (SELECT MAX(id) FROM org_units) WHERE id % 5 = 0").await;
+    exec(t, "UPDATE receipts SET reversed_at = received_at + 1 WHERE id % 3 = 0").await;
+    exec(t, "UPDATE receivables SET owner_id = NULL, unit_id = (SELECT MIN(id) FROM org_units), due_at = due_at + 2592000000 WHERE id % 4 = 0").await;
+    exec(t, "UPDATE contracts SET amount_minor = amount_minor + 100, signed_at = signed_at - 2592000000 WHERE id % 6 = 0").await;
+    exec(t, "DELETE FROM follow_ups WHERE id % 9 = 0").await;
+    let after_changes = expected(t).await;
+    assert_ne!(after_changes, after_load, "the changes changed the sums");
+    assert_eq!(kept(t).await, after_changes, "after the changes");
+});
