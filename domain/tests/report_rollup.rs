@@ -36,13 +36,29 @@ const SOURCES: [(&str, &str, &str); 11] = [
     ),
 ];
 
+/// The open pipeline: (stage, unit, person, currency, value); its rows hold the stage as month.
+const PIPELINE: [(&str, &str); 2] = [
+    ("pipeline_count", "SELECT o.stage_id, o.unit_id, COALESCE(o.owner_id, 0), '', 1 FROM opportunities o JOIN opportunity_stages s ON s.id = o.stage_id WHERE s.outcome = 'open'"),
+    (
+        "pipeline_minor",
+        "SELECT o.stage_id, o.unit_id, COALESCE(o.owner_id, 0), o.currency, o.amount_minor FROM opportunities o JOIN opportunity_stages s ON s.id = o.stage_id WHERE s.outcome = 'open'",
+    ),
+];
+
 async fn expected(t: &TestDb) -> Sums {
     let offset: i64 = sqlx::query("SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'").fetch_one(t.db.pool()).await.unwrap().try_get("value").unwrap();
     let mut sums = Sums::new();
-    for (object, figure, sql) in SOURCES {
+    let sources = SOURCES.iter().map(|(o, f, sql)| (*o, *f, *sql, true)).chain(PIPELINE.iter().map(|(f, sql)| ("opportunity", *f, *sql, false)));
+    for (object, figure, sql, dated) in sources {
         for r in sqlx::query(sql).fetch_all(t.db.pool()).await.unwrap() {
-            let (y, m, _) = civil_date(r.try_get::<i64, _>(0).unwrap() + offset * MINUTE_MS);
-            let key = (object.to_string(), figure.to_string(), y * 100 + m, r.try_get::<i64, _>(1).unwrap(), r.try_get::<i64, _>(2).unwrap(), r.try_get::<String, _>(3).unwrap());
+            let first = r.try_get::<i64, _>(0).unwrap();
+            let month = if dated {
+                let (y, m, _) = civil_date(first + offset * MINUTE_MS);
+                y * 100 + m
+            } else {
+                first
+            };
+            let key = (object.to_string(), figure.to_string(), month, r.try_get::<i64, _>(1).unwrap(), r.try_get::<i64, _>(2).unwrap(), r.try_get::<String, _>(3).unwrap());
             let value = r.try_get::<i64, _>(4).unwrap();
             // Each person's sum, and the unit's total over everyone (person -1).
             let total = (key.0.clone(), key.1.clone(), key.2, key.3, -1, key.5.clone());
@@ -82,6 +98,7 @@ on_both_engines!(sums_equal_the_records_after_a_load_and_after_changes, |t| {
     let after_load = expected(t).await;
     assert!(after_load.len() > 100, "the load made records of many kinds: {}", after_load.len());
     assert!(after_load.keys().any(|k| k.1 == "received_minor"), "receipts are among them");
+    assert!(after_load.keys().any(|k| k.1 == "pipeline_minor"), "open opportunities are among them");
     assert_eq!(kept(t).await, after_load, "after the load");
 
     // Changes record by record: customers, leads and receivables move unit and owner (taking
@@ -93,6 +110,10 @@ on_both_engines!(sums_equal_the_records_after_a_load_and_after_changes, |t| {
     exec(t, "UPDATE receivables SET owner_id = NULL, unit_id = (SELECT MIN(id) FROM org_units), due_at = due_at + 2592000000 WHERE id % 4 = 0").await;
     exec(t, "UPDATE contracts SET amount_minor = amount_minor + 100, signed_at = signed_at - 2592000000 WHERE id % 6 = 0").await;
     exec(t, "DELETE FROM follow_ups WHERE id % 9 = 0").await;
+    exec(t, "UPDATE opportunities SET stage_id = (SELECT MIN(id) FROM opportunity_stages), amount_minor = amount_minor + 7, owner_id = NULL WHERE id % 4 = 0").await;
+    // A stage that stops being open, and one that becomes open.
+    exec(t, "UPDATE opportunity_stages SET outcome = 'lost' WHERE code = 'needs'").await;
+    exec(t, "UPDATE opportunity_stages SET outcome = 'open' WHERE code = 'won'").await;
     let after_changes = expected(t).await;
     assert_ne!(after_changes, after_load, "the changes changed the sums");
     assert_eq!(kept(t).await, after_changes, "after the changes");

@@ -306,6 +306,28 @@ enum Key {
 }
 
 /// The reference dashboard of `unit` for `user`: rows by key, and the total.
+/// Open opportunities per stage code over the unit's subtree: (count, amount in CNY if the reader
+/// may see amounts); nothing if the reader may not read opportunities.
+fn reference_stages(w: &World, user: usize, unit: usize) -> BTreeMap<String, (i64, Option<i64>)> {
+    if w.scope(user, ObjectType::Opportunity) == Scope::None {
+        return BTreeMap::new();
+    }
+    let amounts = w.amounts(user, ObjectType::Opportunity);
+    let mut out: BTreeMap<String, (i64, Option<i64>)> =
+        STAGES.iter().filter(|s| s.2 == "open").map(|s| (s.0.to_string(), (0, amounts.then_some(0)))).collect();
+    for o in &w.opportunities {
+        if let Some(e) = out.get_mut(&o.text) {
+            if w.reads(user, ObjectType::Opportunity, o) && w.is_under(o.unit, unit) {
+                e.0 += 1;
+                if let Some(a) = e.1.as_mut() {
+                    *a += if o.usd { 0 } else { o.amount };
+                }
+            }
+        }
+    }
+    out
+}
+
 fn reference(w: &World, user: usize, unit: usize) -> (BTreeMap<Key, Figures>, Figures) {
     let (from, to) = period();
     let now = now();
@@ -465,6 +487,7 @@ struct Ids {
     users: Vec<i64>,
     customers: Vec<i64>,
     leads: Vec<i64>,
+    opportunities: Vec<i64>,
     follow_ups: Vec<i64>,
     lead_follow_ups: Vec<i64>,
     contracts: Vec<i64>,
@@ -547,11 +570,12 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
             .await
             .unwrap()));
     }
+    let mut opportunities = Vec::new();
     for (i, o) in w.opportunities.iter().enumerate() {
         let outcome = STAGES.iter().find(|s| s.0 == o.text).unwrap().2;
-        sqlx::query(
+        opportunities.push(one(sqlx::query(
             "INSERT INTO opportunities (customer_id, name, amount_minor, currency, stage, stage_id, expected_close, owner_id, unit_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, (SELECT id FROM opportunity_stages WHERE code = $6), $7, $8, $9, $10, $10)",
+             VALUES ($1, $2, $3, $4, $5, (SELECT id FROM opportunity_stages WHERE code = $6), $7, $8, $9, $10, $10) RETURNING id",
         )
         .bind(customers[o.parent])
         .bind(format!("商机{i}"))
@@ -563,9 +587,9 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
         .bind(user(o.owner))
         .bind(units[o.unit])
         .bind(o.at)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
-        .unwrap();
+        .unwrap()));
     }
     let mut contracts = Vec::new();
     for (i, c) in w.contracts.iter().enumerate() {
@@ -689,7 +713,7 @@ async fn store(t: &TestDb, w: &World, n: usize) -> Ids {
             .unwrap();
     }
     tx.commit().await.unwrap();
-    Ids { units, users, customers, leads, follow_ups, lead_follow_ups, contracts, receivables, receipts, claims, recycles }
+    Ids { units, users, customers, leads, opportunities, follow_ups, lead_follow_ups, contracts, receivables, receipts, claims, recycles }
 }
 
 fn june() -> DashboardQuery {
@@ -761,6 +785,27 @@ async fn mutate(t: &TestDb, rng: &mut StdRng, w: &mut World, ids: &mut Ids) {
             }
         }
     }
+    for (i, o) in w.opportunities.iter_mut().enumerate() {
+        if rng.gen_bool(0.3) {
+            o.text = STAGES[rng.gen_range(0..STAGES.len())].0.to_string();
+            o.amount = rng.gen_range(0..5_000_000);
+            o.usd = rng.gen_bool(0.2);
+            o.unit = rng.gen_range(0..n_units);
+            o.owner = rng.gen_bool(0.8).then(|| rng.gen_range(0..n_users));
+            sqlx::query(
+                "UPDATE opportunities SET stage_id = (SELECT id FROM opportunity_stages WHERE code = $1), amount_minor = $2, currency = $3, unit_id = $4, owner_id = $5 WHERE id = $6",
+            )
+            .bind(o.text.clone())
+            .bind(o.amount)
+            .bind(if o.usd { "USD" } else { "CNY" })
+            .bind(ids.units[o.unit])
+            .bind(person(o.owner))
+            .bind(ids.opportunities[i])
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+    }
     for (i, c) in w.contracts.iter_mut().enumerate() {
         if rng.gen_bool(0.3) {
             c.at = if rng.gen_bool(0.2) { 0 } else { time(rng) };
@@ -813,6 +858,13 @@ async fn check_world(engine: Engine, seed: u64) {
 }
 
 async fn check_dashboards(t: &TestDb, w: &World, ids: &Ids, engine: Engine, seed: u64) {
+    let codes: BTreeMap<i64, String> = sqlx::query("SELECT id, code FROM opportunity_stages")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.try_get("id").unwrap(), r.try_get("code").unwrap()))
+        .collect();
     let mut checked = 0;
     for user in 0..w.users.len() {
         let actor = Actor::load(&t.db, ids.users[user]).await.unwrap();
@@ -842,6 +894,8 @@ async fn check_dashboards(t: &TestDb, w: &World, ids: &Ids, engine: Engine, seed
                 })
                 .collect();
             assert_eq!(got_rows, rows, "seed {seed} {engine:?}: rows of unit {unit} for user {user}");
+            let got_stages: BTreeMap<String, (i64, Option<i64>)> = got.stages.iter().map(|s| (codes[&s.stage_id].clone(), (s.count, s.amount_minor))).collect();
+            assert_eq!(got_stages, reference_stages(w, user, unit), "seed {seed} {engine:?}: stages of unit {unit} for user {user}");
             checked += 1;
         }
     }

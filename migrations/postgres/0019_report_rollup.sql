@@ -7,6 +7,8 @@
 -- `month` is YYYYMM on the group's calendar at the offset in `report_rollup_offset_min` (the
 -- display offset when the sums were built); the dashboard ignores the sums if the display offset
 -- has changed since. `person_id` 0 is "nobody"; `currency` '' is a count over every currency.
+-- The open pipeline is a figure of the present, not of a period: its rows (object
+-- 'opportunity') hold the stage in `month` and count only opportunities at an open stage.
 -- `records` counts the records behind a sum, so a person appears on a dashboard exactly when
 -- records of theirs are in the period, as with the record-by-record count. The row of
 -- `person_id` -1 is the unit's total over everyone, kept by a trigger on this table: a group's
@@ -233,6 +235,53 @@ END $$;
 CREATE TRIGGER report_recycles AFTER INSERT OR DELETE OR UPDATE OF customer_id, kind, at, old_value ON customer_history
 FOR EACH ROW EXECUTE FUNCTION report_recycles();
 
+CREATE FUNCTION report_pipeline_bump(p_stage BIGINT, p_unit BIGINT, p_person BIGINT, p_currency TEXT, p_amount BIGINT, p_sign BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_stage IS NULL OR NOT EXISTS (SELECT 1 FROM opportunity_stages WHERE id = p_stage AND outcome = 'open') THEN
+        RETURN;
+    END IF;
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    VALUES ('opportunity', 'pipeline_count', p_stage, p_unit, COALESCE(p_person, 0), '', p_sign, p_sign),
+           ('opportunity', 'pipeline_minor', p_stage, p_unit, COALESCE(p_person, 0), p_currency, p_sign * p_amount, p_sign)
+    ON CONFLICT (object, figure, month, unit_id, person_id, currency)
+    DO UPDATE SET value = report_rollup.value + excluded.value, records = report_rollup.records + excluded.records;
+END $$;
+
+CREATE FUNCTION report_opportunities() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM report_pipeline_bump(OLD.stage_id, OLD.unit_id, OLD.owner_id, OLD.currency, OLD.amount_minor, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM report_pipeline_bump(NEW.stage_id, NEW.unit_id, NEW.owner_id, NEW.currency, NEW.amount_minor, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER report_opportunities AFTER INSERT OR DELETE OR UPDATE OF stage_id, unit_id, owner_id, currency, amount_minor ON opportunities
+FOR EACH ROW EXECUTE FUNCTION report_opportunities();
+
+-- A stage that becomes open (or stops being open) brings its opportunities into the pipeline
+-- (or takes them out).
+CREATE FUNCTION report_stages() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    direction BIGINT := CASE WHEN NEW.outcome = 'open' THEN 1 ELSE -1 END;
+BEGIN
+    IF (OLD.outcome = 'open') = (NEW.outcome = 'open') THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', f.figure, NEW.id, o.unit_id, COALESCE(o.owner_id, 0), CASE WHEN f.figure = 'pipeline_count' THEN '' ELSE o.currency END,
+           direction * SUM(CASE WHEN f.figure = 'pipeline_count' THEN 1 ELSE o.amount_minor END), direction * COUNT(*)
+    FROM opportunities o CROSS JOIN (SELECT 'pipeline_count' AS figure UNION ALL SELECT 'pipeline_minor') f
+    WHERE o.stage_id = NEW.id GROUP BY 2, 4, 5, 6
+    ON CONFLICT (object, figure, month, unit_id, person_id, currency)
+    DO UPDATE SET value = report_rollup.value + excluded.value, records = report_rollup.records + excluded.records;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER report_stages AFTER UPDATE OF outcome ON opportunity_stages
+FOR EACH ROW EXECUTE FUNCTION report_stages();
+
 -- The sums of what is there, from scratch: after the migration and after bulk loads that write
 -- with triggers off.
 CREATE FUNCTION report_rollup_rebuild() RETURNS void LANGUAGE sql AS $$
@@ -270,5 +319,11 @@ CREATE FUNCTION report_rollup_rebuild() RETURNS void LANGUAGE sql AS $$
     INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
     SELECT 'customer', 'pool_recycles', report_month(f.at), r.unit_id, COALESCE(report_recycled_owner(f.old_value), 0), '', COUNT(*), COUNT(*)
     FROM customer_history f JOIN customers r ON r.id = f.customer_id WHERE f.kind = 'recycle' GROUP BY 3, 4, 5;
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', 'pipeline_count', o.stage_id, o.unit_id, COALESCE(o.owner_id, 0), '', COUNT(*), COUNT(*)
+    FROM opportunities o JOIN opportunity_stages s ON s.id = o.stage_id WHERE s.outcome = 'open' GROUP BY 3, 4, 5;
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', 'pipeline_minor', o.stage_id, o.unit_id, COALESCE(o.owner_id, 0), o.currency, SUM(o.amount_minor), COUNT(*)
+    FROM opportunities o JOIN opportunity_stages s ON s.id = o.stage_id WHERE s.outcome = 'open' GROUP BY 3, 4, 5, 6;
 $$;
 SELECT report_rollup_rebuild();

@@ -366,6 +366,53 @@ BEGIN
     ON CONFLICT (object, figure, month, unit_id, person_id, currency) DO UPDATE SET value = value + excluded.value, records = records + excluded.records;
 END;
 
+CREATE TRIGGER report_opportunities_insert AFTER INSERT ON opportunities
+BEGIN
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', f.figure, NEW.stage_id, NEW.unit_id, COALESCE(NEW.owner_id, 0), CASE WHEN f.figure = 'pipeline_count' THEN '' ELSE NEW.currency END,
+           CASE WHEN f.figure = 'pipeline_count' THEN 1 ELSE NEW.amount_minor END, 1
+    FROM opportunity_stages st, (SELECT 'pipeline_count' AS figure UNION ALL SELECT 'pipeline_minor') f
+    WHERE st.id = NEW.stage_id AND st.outcome = 'open'
+    ON CONFLICT (object, figure, month, unit_id, person_id, currency) DO UPDATE SET value = value + excluded.value, records = records + excluded.records;
+END;
+
+CREATE TRIGGER report_opportunities_delete AFTER DELETE ON opportunities
+BEGIN
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', f.figure, OLD.stage_id, OLD.unit_id, COALESCE(OLD.owner_id, 0), CASE WHEN f.figure = 'pipeline_count' THEN '' ELSE OLD.currency END,
+           CASE WHEN f.figure = 'pipeline_count' THEN -1 ELSE -OLD.amount_minor END, -1
+    FROM opportunity_stages st, (SELECT 'pipeline_count' AS figure UNION ALL SELECT 'pipeline_minor') f
+    WHERE st.id = OLD.stage_id AND st.outcome = 'open'
+    ON CONFLICT (object, figure, month, unit_id, person_id, currency) DO UPDATE SET value = value + excluded.value, records = records + excluded.records;
+END;
+
+CREATE TRIGGER report_opportunities_update AFTER UPDATE OF stage_id, unit_id, owner_id, currency, amount_minor ON opportunities
+BEGIN
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', f.figure, OLD.stage_id, OLD.unit_id, COALESCE(OLD.owner_id, 0), CASE WHEN f.figure = 'pipeline_count' THEN '' ELSE OLD.currency END,
+           CASE WHEN f.figure = 'pipeline_count' THEN -1 ELSE -OLD.amount_minor END, -1
+    FROM opportunity_stages st, (SELECT 'pipeline_count' AS figure UNION ALL SELECT 'pipeline_minor') f
+    WHERE st.id = OLD.stage_id AND st.outcome = 'open'
+    ON CONFLICT (object, figure, month, unit_id, person_id, currency) DO UPDATE SET value = value + excluded.value, records = records + excluded.records;
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', f.figure, NEW.stage_id, NEW.unit_id, COALESCE(NEW.owner_id, 0), CASE WHEN f.figure = 'pipeline_count' THEN '' ELSE NEW.currency END,
+           CASE WHEN f.figure = 'pipeline_count' THEN 1 ELSE NEW.amount_minor END, 1
+    FROM opportunity_stages st, (SELECT 'pipeline_count' AS figure UNION ALL SELECT 'pipeline_minor') f
+    WHERE st.id = NEW.stage_id AND st.outcome = 'open'
+    ON CONFLICT (object, figure, month, unit_id, person_id, currency) DO UPDATE SET value = value + excluded.value, records = records + excluded.records;
+END;
+
+CREATE TRIGGER report_stages AFTER UPDATE OF outcome ON opportunity_stages
+WHEN (OLD.outcome = 'open') <> (NEW.outcome = 'open')
+BEGIN
+    INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+    SELECT 'opportunity', f.figure, NEW.id, o.unit_id, COALESCE(o.owner_id, 0), CASE WHEN f.figure = 'pipeline_count' THEN '' ELSE o.currency END,
+           (CASE WHEN NEW.outcome = 'open' THEN 1 ELSE -1 END) * SUM(CASE WHEN f.figure = 'pipeline_count' THEN 1 ELSE o.amount_minor END), (CASE WHEN NEW.outcome = 'open' THEN 1 ELSE -1 END) * COUNT(*)
+    FROM opportunities o, (SELECT 'pipeline_count' AS figure UNION ALL SELECT 'pipeline_minor') f
+    WHERE o.stage_id = NEW.id GROUP BY 2, 4, 5, 6
+    ON CONFLICT (object, figure, month, unit_id, person_id, currency) DO UPDATE SET value = value + excluded.value, records = records + excluded.records;
+END;
+
 -- The sums of what is already there.
 INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
 SELECT 'customer', 'customers_new', CAST(strftime('%Y%m', created_at / 1000 + 60 * (SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'), 'unixepoch') AS INTEGER), unit_id, COALESCE(owner_id, 0), '', COUNT(*), COUNT(*)
@@ -400,3 +447,9 @@ FROM pool_claims f JOIN customers r ON r.id = f.customer_id GROUP BY 3, 4, 5;
 INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
 SELECT 'customer', 'pool_recycles', CAST(strftime('%Y%m', f.at / 1000 + 60 * (SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'), 'unixepoch') AS INTEGER), r.unit_id, COALESCE(CAST(f.old_value AS INTEGER), 0), '', COUNT(*), COUNT(*)
 FROM customer_history f JOIN customers r ON r.id = f.customer_id WHERE f.kind = 'recycle' GROUP BY 3, 4, 5;
+INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+SELECT 'opportunity', 'pipeline_count', o.stage_id, o.unit_id, COALESCE(o.owner_id, 0), '', COUNT(*), COUNT(*)
+FROM opportunities o JOIN opportunity_stages s ON s.id = o.stage_id WHERE s.outcome = 'open' GROUP BY 3, 4, 5;
+INSERT INTO report_rollup (object, figure, month, unit_id, person_id, currency, value, records)
+SELECT 'opportunity', 'pipeline_minor', o.stage_id, o.unit_id, COALESCE(o.owner_id, 0), o.currency, SUM(o.amount_minor), COUNT(*)
+FROM opportunities o JOIN opportunity_stages s ON s.id = o.stage_id WHERE s.outcome = 'open' GROUP BY 3, 4, 5, 6;

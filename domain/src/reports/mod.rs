@@ -80,8 +80,17 @@ struct Measure {
     args: Vec<Arg>,
     /// (figure, aggregate, whether it needs the object's amount field)
     values: Vec<(&'static str, &'static str, bool)>,
-    /// Whether its figures are kept summed per month (`$?1`, `$?2` are then the period's bounds).
-    rolled: bool,
+    /// Whether its figures are kept summed (see `rollup`).
+    rolled: Rolled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rolled {
+    No,
+    /// Per month of the period (`$?1`, `$?2` are then the period's bounds).
+    ByMonth,
+    /// As they stand now, per stage (the open pipeline).
+    ByStage,
 }
 
 /// What the reader may see of a measure's figures: the object's read right, and its amounts.
@@ -112,8 +121,9 @@ struct Plan {
 }
 
 async fn gather(db: &Db, actor: &Actor, unit: i64, now: i64, m: &Measure, plan: &Plan, currency: &str) -> DomainResult<Grouped> {
-    let months = match plan.split.months {
-        Some(months) if m.rolled && plan.usable && rollup::covers(db, actor, m.object, unit).await? => months,
+    let months = match (m.rolled, plan.split.months) {
+        (Rolled::ByMonth, Some(months)) if plan.usable && rollup::covers(db, actor, m.object, unit).await? => months,
+        (Rolled::ByStage, _) if rollup::covers(db, actor, m.object, unit).await? => rollup::EVERY_STAGE,
         _ => return run(db, actor, unit, now, m).await,
     };
     let figures: Vec<&'static str> = visible(actor, m).into_iter().map(|(f, _)| f).collect();
@@ -121,7 +131,8 @@ async fn gather(db: &Db, actor: &Actor, unit: i64, now: i64, m: &Measure, plan: 
         return Ok(Vec::new());
     }
     let mut out: Grouped = rollup::sums(db, m.object, &figures, months, unit, currency).await?.into_iter().map(|s| ((s.unit, s.person), s.values)).collect();
-    for (from, to) in &plan.split.edges {
+    let edges = if m.rolled == Rolled::ByMonth { plan.split.edges.as_slice() } else { &[] };
+    for (from, to) in edges {
         let mut edge = Measure { args: m.args.clone(), values: m.values.clone(), ..*m };
         edge.args[0] = Arg::Int(*from);
         edge.args[1] = Arg::Int(*to);
@@ -181,7 +192,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
         }
     };
     vec![
-        Measure { object: ObjectType::Customer, from: "customers r", person: "r.owner_id", condition: in_period("r.created_at"), args: vec![from.clone(), to.clone()], values: vec![("customers_new", "COUNT(*)", false)], rolled: true },
+        Measure { object: ObjectType::Customer, from: "customers r", person: "r.owner_id", condition: in_period("r.created_at"), args: vec![from.clone(), to.clone()], values: vec![("customers_new", "COUNT(*)", false)], rolled: Rolled::ByMonth },
         Measure {
             object: ObjectType::Lead,
             from: "leads r",
@@ -189,11 +200,11 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: in_period("r.created_at"),
             args: vec![from.clone(), to.clone()],
             values: vec![("leads_new", "COUNT(*)", false), ("leads_converted", "SUM(CASE WHEN r.status = 'converted' THEN 1 ELSE 0 END)", false)],
-            rolled: true,
+            rolled: Rolled::ByMonth,
         },
         // Follow-ups count for whoever logged them, in the unit of the record they are about.
-        Measure { object: ObjectType::Customer, from: "follow_ups f JOIN customers r ON r.id = f.customer_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)], rolled: true },
-        Measure { object: ObjectType::Lead, from: "lead_follow_ups f JOIN leads r ON r.id = f.lead_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)], rolled: true },
+        Measure { object: ObjectType::Customer, from: "follow_ups f JOIN customers r ON r.id = f.customer_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)], rolled: Rolled::ByMonth },
+        Measure { object: ObjectType::Lead, from: "lead_follow_ups f JOIN leads r ON r.id = f.lead_id", person: "f.created_by", condition: in_period("f.created_at"), args: vec![from.clone(), to.clone()], values: vec![("follow_ups", "COUNT(*)", false)], rolled: Rolled::ByMonth },
         Measure {
             object: ObjectType::Opportunity,
             from: "opportunities r JOIN opportunity_stages s ON s.id = r.stage_id",
@@ -201,7 +212,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "s.outcome = 'open'",
             args: vec![cur()],
             values: vec![("pipeline_count", "COUNT(*)", false), ("pipeline_minor", "SUM(CASE WHEN r.currency = $?1 THEN r.amount_minor ELSE 0 END)", true)],
-            rolled: false,
+            rolled: Rolled::ByStage,
         },
         // Expected close dates are days on the group's calendar, compared as text.
         Measure {
@@ -211,7 +222,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "s.outcome <> 'lost' AND r.expected_close >= $?1 AND r.expected_close <= $?2 AND r.currency = $?3",
             args: vec![Text(p.from_date.clone()), Text(p.to_date.clone()), cur()],
             values: vec![("forecast_minor", "SUM(r.amount_minor / 10000 * s.probability_bp + r.amount_minor % 10000 * s.probability_bp / 10000)", true)],
-            rolled: false,
+            rolled: Rolled::No,
         },
         Measure {
             object: ObjectType::Contract,
@@ -220,7 +231,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: in_period("r.signed_at"),
             args: vec![from.clone(), to.clone(), cur()],
             values: vec![("contracts_signed", "COUNT(*)", false), ("signed_minor", "SUM(CASE WHEN r.currency = $?3 THEN r.amount_minor ELSE 0 END)", true)],
-            rolled: true,
+            rolled: Rolled::ByMonth,
         },
         Measure {
             object: ObjectType::Receivable,
@@ -229,7 +240,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "r.due_at >= $?1 AND r.due_at < $?2 AND r.currency = $?3",
             args: vec![from.clone(), to.clone(), cur()],
             values: vec![("planned_minor", "SUM(r.amount_minor)", true)],
-            rolled: true,
+            rolled: Rolled::ByMonth,
         },
         Measure {
             object: ObjectType::Receivable,
@@ -238,7 +249,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "f.reversed_at IS NULL AND f.received_at >= $?1 AND f.received_at < $?2 AND f.currency = $?3",
             args: vec![from.clone(), to.clone(), cur()],
             values: vec![("received_minor", "SUM(f.amount_minor)", true)],
-            rolled: true,
+            rolled: Rolled::ByMonth,
         },
         Measure {
             object: ObjectType::Receivable,
@@ -247,7 +258,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "r.due_at < $?1 AND r.received_minor < r.amount_minor AND r.currency = $?2",
             args: vec![Int(now), cur()],
             values: vec![("overdue_minor", "SUM(r.amount_minor - r.received_minor)", true)],
-            rolled: false,
+            rolled: Rolled::No,
         },
         Measure {
             object: ObjectType::Ticket,
@@ -256,10 +267,10 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: in_period("r.created_at"),
             args: vec![from.clone(), to.clone(), Int(now)],
             values: vec![("tickets_opened", "COUNT(*)", false), ("sla_breaches", "SUM(CASE WHEN COALESCE(r.resolved_at, $?3) > r.sla_due_at THEN 1 ELSE 0 END)", false)],
-            rolled: false,
+            rolled: Rolled::No,
         },
         // A claim counts for whoever claimed; a recycle for the owner who lost the customer.
-        Measure { object: ObjectType::Customer, from: "pool_claims f JOIN customers r ON r.id = f.customer_id", person: "f.user_id", condition: in_period("f.at"), args: vec![from.clone(), to.clone()], values: vec![("pool_claims", "COUNT(*)", false)], rolled: true },
+        Measure { object: ObjectType::Customer, from: "pool_claims f JOIN customers r ON r.id = f.customer_id", person: "f.user_id", condition: in_period("f.at"), args: vec![from.clone(), to.clone()], values: vec![("pool_claims", "COUNT(*)", false)], rolled: Rolled::ByMonth },
         Measure {
             object: ObjectType::Customer,
             from: "customer_history f JOIN customers r ON r.id = f.customer_id",
@@ -267,7 +278,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "f.kind = 'recycle' AND f.at >= $?1 AND f.at < $?2",
             args: vec![from, to],
             values: vec![("pool_recycles", "COUNT(*)", false)],
-            rolled: true,
+            rolled: Rolled::ByMonth,
         },
     ]
 }
@@ -466,6 +477,17 @@ async fn stages(db: &Db, actor: &Actor, unit: i64, currency: &str, now: i64) -> 
         .iter()
         .map(|r| Ok(StageFigure { stage_id: r.try_get("id")?, name_zh: r.try_get("name_zh")?, name_en: r.try_get("name_en")?, count: 0, amount_minor: amounts.then_some(0) }))
         .collect::<DomainResult<_>>()?;
+    if rollup::covers(db, actor, OBJECT, unit).await? {
+        for (stage, count, amount) in rollup::stage_sums(db, unit, currency).await? {
+            if let Some(s) = out.iter_mut().find(|s| s.stage_id == stage) {
+                s.count = count;
+                if amounts {
+                    s.amount_minor = Some(amount);
+                }
+            }
+        }
+        return Ok(out);
+    }
     let f = record_filter(actor, OBJECT, Action::Read, "r", 1, now);
     let n = f.next_param(1);
     let sql = format!(

@@ -62,6 +62,9 @@ pub fn split(from: i64, to: i64, offset_min: i64) -> Split {
     Split { months: Some((first.0 * 100 + first.1, last.0 * 100 + last.1)), edges }
 }
 
+/// The whole range of the open pipeline's rows, which hold the stage where others hold the month.
+pub const EVERY_STAGE: (i64, i64) = (0, i32::MAX as i64);
+
 /// Whether the sums were built on the calendar the dashboard now uses.
 pub async fn usable(db: &Db, display_offset_min: i64) -> DomainResult<bool> {
     let row = sqlx::query("SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'").fetch_optional(db.pool()).await?;
@@ -133,6 +136,26 @@ pub async fn sums(db: &Db, object: ObjectType, figures: &[&'static str], months:
     }
     out.retain(|s| s.records > 0);
     Ok(out)
+}
+
+/// Open opportunities per stage in `unit` and everything below it: (stage, count, amount in
+/// `currency`).
+pub async fn stage_sums(db: &Db, unit: i64, currency: &str) -> DomainResult<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT CAST(r.month AS BIGINT) AS stage_id, CAST(SUM(CASE WHEN r.figure = 'pipeline_count' THEN r.value ELSE 0 END) AS BIGINT) AS n, \
+                CAST(SUM(CASE WHEN r.figure = 'pipeline_minor' THEN r.value ELSE 0 END) AS BIGINT) AS amount \
+         FROM org_unit_closure c JOIN report_rollup r ON r.unit_id = c.descendant_id \
+         WHERE c.ancestor_id = $1 AND r.person_id = -1 AND r.object = 'opportunity' AND r.figure IN ('pipeline_count', 'pipeline_minor') \
+           AND r.currency IN ('', $2) GROUP BY r.month",
+    )
+    .persistent(false)
+    .bind(unit)
+    .bind(currency.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>("stage_id")?, r.try_get::<Option<i64>, _>("n")?.unwrap_or(0), r.try_get::<Option<i64>, _>("amount")?.unwrap_or(0))))
+        .collect()
 }
 
 #[cfg(test)]
