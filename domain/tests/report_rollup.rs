@@ -14,7 +14,7 @@ use sqlx::Row;
 type Sums = BTreeMap<(String, String, i64, i64, i64, String), (i64, i64)>;
 
 /// Per figure: the records it counts, as (at, unit, person, currency, value).
-const SOURCES: [(&str, &str, &str); 11] = [
+const SOURCES: [(&str, &str, &str); 12] = [
     ("customer", "customers_new", "SELECT created_at, unit_id, COALESCE(owner_id, 0), '', 1 FROM customers"),
     ("lead", "leads_new", "SELECT created_at, unit_id, COALESCE(owner_id, 0), '', 1 FROM leads"),
     ("lead", "leads_converted", "SELECT created_at, unit_id, COALESCE(owner_id, 0), '', 1 FROM leads WHERE status = 'converted'"),
@@ -28,6 +28,8 @@ const SOURCES: [(&str, &str, &str); 11] = [
         "received_minor",
         "SELECT f.received_at, r.unit_id, COALESCE(r.owner_id, 0), f.currency, f.amount_minor FROM receipts f JOIN receivables r ON r.id = f.receivable_id WHERE f.reversed_at IS NULL",
     ),
+    // What is still owed, per month of the due date.
+    ("receivable", "overdue_minor", "SELECT due_at, unit_id, COALESCE(owner_id, 0), currency, amount_minor - received_minor FROM receivables WHERE received_minor < amount_minor"),
     ("customer", "pool_claims", "SELECT f.at, r.unit_id, f.user_id, '', 1 FROM pool_claims f JOIN customers r ON r.id = f.customer_id"),
     (
         "customer",
@@ -45,6 +47,21 @@ const PIPELINE: [(&str, &str); 2] = [
     ),
 ];
 
+/// The forecast: opportunities not lost, per month of their expected close day, weighted by
+/// their stage's probability (rounded down per opportunity).
+const FORECAST: &str = "SELECT o.expected_close, o.unit_id, COALESCE(o.owner_id, 0), o.currency, o.amount_minor, s.probability_bp \
+                        FROM opportunities o JOIN opportunity_stages s ON s.id = o.stage_id WHERE s.outcome <> 'lost' AND o.expected_close IS NOT NULL";
+
+/// Adds one record to its person's sum and to the unit's total over everyone (person -1).
+fn add(sums: &mut Sums, key: (String, String, i64, i64, i64, String), value: i64) {
+    let total = (key.0.clone(), key.1.clone(), key.2, key.3, -1, key.5.clone());
+    for k in [key, total] {
+        let e = sums.entry(k).or_default();
+        e.0 += value;
+        e.1 += 1;
+    }
+}
+
 async fn expected(t: &TestDb) -> Sums {
     let offset: i64 = sqlx::query("SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'").fetch_one(t.db.pool()).await.unwrap().try_get("value").unwrap();
     let mut sums = Sums::new();
@@ -59,15 +76,16 @@ async fn expected(t: &TestDb) -> Sums {
                 first
             };
             let key = (object.to_string(), figure.to_string(), month, r.try_get::<i64, _>(1).unwrap(), r.try_get::<i64, _>(2).unwrap(), r.try_get::<String, _>(3).unwrap());
-            let value = r.try_get::<i64, _>(4).unwrap();
-            // Each person's sum, and the unit's total over everyone (person -1).
-            let total = (key.0.clone(), key.1.clone(), key.2, key.3, -1, key.5.clone());
-            for k in [key, total] {
-                let e = sums.entry(k).or_default();
-                e.0 += value;
-                e.1 += 1;
-            }
+            add(&mut sums, key, r.try_get::<i64, _>(4).unwrap());
         }
+    }
+    for r in sqlx::query(FORECAST).fetch_all(t.db.pool()).await.unwrap() {
+        let close: String = r.try_get(0).unwrap();
+        let month = close[..4].parse::<i64>().unwrap() * 100 + close[5..7].parse::<i64>().unwrap();
+        let (amount, probability): (i64, i64) = (r.try_get(4).unwrap(), r.try_get(5).unwrap());
+        let weighted = (i128::from(amount) * i128::from(probability) / 10_000) as i64;
+        let key = ("opportunity".to_string(), "forecast_minor".to_string(), month, r.try_get::<i64, _>(1).unwrap(), r.try_get::<i64, _>(2).unwrap(), r.try_get::<String, _>(3).unwrap());
+        add(&mut sums, key, weighted);
     }
     sums
 }
@@ -99,6 +117,8 @@ on_both_engines!(sums_equal_the_records_after_a_load_and_after_changes, |t| {
     assert!(after_load.len() > 100, "the load made records of many kinds: {}", after_load.len());
     assert!(after_load.keys().any(|k| k.1 == "received_minor"), "receipts are among them");
     assert!(after_load.keys().any(|k| k.1 == "pipeline_minor"), "open opportunities are among them");
+    assert!(after_load.keys().any(|k| k.1 == "forecast_minor"), "opportunities with a close date are among them");
+    assert!(after_load.keys().any(|k| k.1 == "overdue_minor"), "receivables not paid in full are among them");
     assert_eq!(kept(t).await, after_load, "after the load");
 
     // Changes record by record: customers, leads and receivables move unit and owner (taking
@@ -111,9 +131,18 @@ on_both_engines!(sums_equal_the_records_after_a_load_and_after_changes, |t| {
     exec(t, "UPDATE contracts SET amount_minor = amount_minor + 100, signed_at = signed_at - 2592000000 WHERE id % 6 = 0").await;
     exec(t, "DELETE FROM follow_ups WHERE id % 9 = 0").await;
     exec(t, "UPDATE opportunities SET stage_id = (SELECT MIN(id) FROM opportunity_stages), amount_minor = amount_minor + 7, owner_id = NULL WHERE id % 4 = 0").await;
-    // A stage that stops being open, and one that becomes open.
+    // Close dates move to other months or are cleared; receivables are paid off, part paid,
+    // re-priced; some are deleted with their receipts.
+    exec(t, "UPDATE opportunities SET expected_close = '2025-02-14' WHERE id % 5 = 1").await;
+    exec(t, "UPDATE opportunities SET expected_close = NULL WHERE id % 11 = 2").await;
+    exec(t, "UPDATE receivables SET received_minor = amount_minor WHERE id % 5 = 1").await;
+    exec(t, "UPDATE receivables SET received_minor = amount_minor / 3, amount_minor = amount_minor + 50 WHERE id % 5 = 2").await;
+    exec(t, "DELETE FROM receipts WHERE receivable_id IN (SELECT id FROM receivables WHERE id % 13 = 3)").await;
+    exec(t, "DELETE FROM receivables WHERE id % 13 = 3").await;
+    // A stage that stops being open, one that becomes open, one re-weighed.
     exec(t, "UPDATE opportunity_stages SET outcome = 'lost' WHERE code = 'needs'").await;
     exec(t, "UPDATE opportunity_stages SET outcome = 'open' WHERE code = 'won'").await;
+    exec(t, "UPDATE opportunity_stages SET probability_bp = 3333 WHERE code = (SELECT MIN(code) FROM opportunity_stages WHERE outcome = 'open')").await;
     let after_changes = expected(t).await;
     assert_ne!(after_changes, after_load, "the changes changed the sums");
     assert_eq!(kept(t).await, after_changes, "after the changes");

@@ -722,8 +722,9 @@ fn june() -> DashboardQuery {
 
 /// Changes after the fact, as pages, the API and imports make them: customers and leads move to
 /// other units and owners, leads convert or fall back, follow-ups, claims and recycles are deleted
-/// or redated, contracts are signed, unsigned or re-priced, receivables are rescheduled and
-/// reassigned, receipts reversed and restored. The figures must follow.
+/// or redated, contracts are signed, unsigned or re-priced, opportunities change stage, amount and
+/// close date, receivables are rescheduled, reassigned, paid off or part paid, receipts reversed
+/// and restored. The figures must follow.
 async fn mutate(t: &TestDb, rng: &mut StdRng, w: &mut World, ids: &mut Ids) {
     let (n_units, n_users) = (w.parent.len(), w.users.len());
     let users = ids.users.clone();
@@ -792,14 +793,17 @@ async fn mutate(t: &TestDb, rng: &mut StdRng, w: &mut World, ids: &mut Ids) {
             o.usd = rng.gen_bool(0.2);
             o.unit = rng.gen_range(0..n_units);
             o.owner = rng.gen_bool(0.8).then(|| rng.gen_range(0..n_users));
+            o.received = rng.gen_range(-40..70);
             sqlx::query(
-                "UPDATE opportunities SET stage_id = (SELECT id FROM opportunity_stages WHERE code = $1), amount_minor = $2, currency = $3, unit_id = $4, owner_id = $5 WHERE id = $6",
+                "UPDATE opportunities SET stage_id = (SELECT id FROM opportunity_stages WHERE code = $1), amount_minor = $2, currency = $3, unit_id = $4, owner_id = $5, \
+                 expected_close = $6 WHERE id = $7",
             )
             .bind(o.text.clone())
             .bind(o.amount)
             .bind(if o.usd { "USD" } else { "CNY" })
             .bind(ids.units[o.unit])
             .bind(person(o.owner))
+            .bind(expected_close(o.received))
             .bind(ids.opportunities[i])
             .execute(&mut *tx)
             .await
@@ -828,10 +832,17 @@ async fn mutate(t: &TestDb, rng: &mut StdRng, w: &mut World, ids: &mut Ids) {
             r.at = time(rng);
             r.unit = rng.gen_range(0..n_units);
             r.owner = rng.gen_bool(0.8).then(|| rng.gen_range(0..n_users));
-            sqlx::query("UPDATE receivables SET due_at = $1, unit_id = $2, owner_id = $3 WHERE id = $4")
+            // Paid off, part paid, or a payment taken back.
+            r.received = match rng.gen_range(0..3) {
+                0 => r.amount,
+                1 => rng.gen_range(0..r.amount),
+                _ => 0,
+            };
+            sqlx::query("UPDATE receivables SET due_at = $1, unit_id = $2, owner_id = $3, received_minor = $4 WHERE id = $5")
                 .bind(r.at)
                 .bind(ids.units[r.unit])
                 .bind(person(r.owner))
+                .bind(r.received)
                 .bind(ids.receivables[i])
                 .execute(&mut *tx)
                 .await

@@ -87,8 +87,13 @@ struct Measure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rolled {
     No,
-    /// Per month of the period (`$?1`, `$?2` are then the period's bounds).
+    /// Per month of the period (`$?1`, `$?2` are then the period's bounds in instants).
     ByMonth,
+    /// Per month of a calendar day inside the period (`$?1`, `$?2` are then its first and last
+    /// days): the forecast, by expected close date.
+    ByDay,
+    /// Per month, summed up to now (`$?1`, `$?2` are then the bounds before now): overdue.
+    BeforeNow,
     /// As they stand now, per stage (the open pipeline).
     ByStage,
 }
@@ -116,28 +121,48 @@ type Grouped = Vec<(Key, Vec<(&'static str, i64)>)>;
 /// How the measures are counted for one dashboard: from the monthly sums where they give the
 /// same answer as counting records, record by record otherwise.
 struct Plan {
+    /// The period on the display calendar.
     split: rollup::Split,
+    /// The period's days.
+    days: (Option<(i64, i64)>, Vec<(String, String)>),
+    /// Everything before now, on the calendar of the sums (None: there are no sums).
+    before_now: Option<rollup::Split>,
+    /// Whether the sums were built on the display calendar.
     usable: bool,
     /// The objects whose every record in the shown subtree the reader may read.
     covered: Vec<ObjectType>,
 }
 
+/// The whole months a measure reads from the sums and the bounds it still counts record by
+/// record, or None when it is counted record by record over the whole period.
+fn cut(m: &Measure, plan: &Plan) -> Option<((i64, i64), Vec<(Arg, Arg)>)> {
+    if !plan.covered.contains(&m.object) {
+        return None;
+    }
+    let instants = |edges: &[(i64, i64)]| edges.iter().map(|(a, b)| (Arg::Int(*a), Arg::Int(*b))).collect();
+    match m.rolled {
+        Rolled::No => None,
+        Rolled::ByStage => Some((rollup::EVERY_STAGE, Vec::new())),
+        Rolled::ByMonth if plan.usable => plan.split.months.map(|months| (months, instants(&plan.split.edges))),
+        Rolled::ByMonth => None,
+        Rolled::ByDay => plan.days.0.map(|months| (months, plan.days.1.iter().map(|(a, b)| (Arg::Text(a.clone()), Arg::Text(b.clone()))).collect())),
+        Rolled::BeforeNow => plan.before_now.as_ref().and_then(|s| s.months.map(|months| (months, instants(&s.edges)))),
+    }
+}
+
 async fn gather(db: &Db, actor: &Actor, unit: i64, now: i64, m: &Measure, plan: &Plan, currency: &str) -> DomainResult<Grouped> {
-    let months = match (m.rolled, plan.split.months) {
-        (Rolled::ByMonth, Some(months)) if plan.usable && plan.covered.contains(&m.object) => months,
-        (Rolled::ByStage, _) if plan.covered.contains(&m.object) => rollup::EVERY_STAGE,
-        _ => return run(db, actor, unit, now, m).await,
+    let Some((months, edges)) = cut(m, plan) else {
+        return run(db, actor, unit, now, m).await;
     };
     let figures: Vec<&'static str> = visible(actor, m).into_iter().map(|(f, _)| f).collect();
     if figures.is_empty() {
         return Ok(Vec::new());
     }
     let mut out: Grouped = rollup::sums(db, m.object, &figures, months, unit, currency).await?.into_iter().map(|s| ((s.unit, s.person), s.values)).collect();
-    let edges = if m.rolled == Rolled::ByMonth { plan.split.edges.as_slice() } else { &[] };
     for (from, to) in edges {
         let mut edge = Measure { args: m.args.clone(), values: m.values.clone(), ..*m };
-        edge.args[0] = Arg::Int(*from);
-        edge.args[1] = Arg::Int(*to);
+        edge.args[0] = from;
+        edge.args[1] = to;
         out.extend(run(db, actor, unit, now, &edge).await?);
     }
     Ok(out)
@@ -224,7 +249,7 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             condition: "s.outcome <> 'lost' AND r.expected_close >= $?1 AND r.expected_close <= $?2 AND r.currency = $?3",
             args: vec![Text(p.from_date.clone()), Text(p.to_date.clone()), cur()],
             values: vec![("forecast_minor", "SUM(r.amount_minor / 10000 * s.probability_bp + r.amount_minor % 10000 * s.probability_bp / 10000)", true)],
-            rolled: Rolled::No,
+            rolled: Rolled::ByDay,
         },
         Measure {
             object: ObjectType::Contract,
@@ -257,10 +282,10 @@ fn measures(p: &Period, currency: &str, now: i64) -> Vec<Measure> {
             object: ObjectType::Receivable,
             from: "receivables r",
             person: "r.owner_id",
-            condition: "r.due_at < $?1 AND r.received_minor < r.amount_minor AND r.currency = $?2",
-            args: vec![Int(now), cur()],
+            condition: "r.due_at >= $?1 AND r.due_at < $?2 AND r.received_minor < r.amount_minor AND r.currency = $?3",
+            args: vec![Int(i64::MIN), Int(now), cur()],
             values: vec![("overdue_minor", "SUM(r.amount_minor - r.received_minor)", true)],
-            rolled: Rolled::No,
+            rolled: Rolled::BeforeNow,
         },
         Measure {
             object: ObjectType::Ticket,
@@ -360,7 +385,14 @@ pub async fn dashboard_at(db: &Db, actor: &Actor, q: &DashboardQuery, now: i64) 
             covered.push(object);
         }
     }
-    let plan = std::sync::Arc::new(Plan { split: rollup::split(period.from_ms, period.to_ms, offset), usable: rollup::usable(db, offset).await?, covered });
+    let sums_offset = rollup::offset(db).await?;
+    let plan = std::sync::Arc::new(Plan {
+        split: rollup::split(period.from_ms, period.to_ms, offset),
+        days: rollup::split_days(&period.from_date, &period.to_date),
+        before_now: sums_offset.map(|o| rollup::before(now, o)),
+        usable: sums_offset == Some(offset),
+        covered,
+    });
     let mut pending = tokio::task::JoinSet::new();
     for m in measures {
         let (db, actor, plan, currency) = (db.clone(), actor.clone(), plan.clone(), currency.clone());

@@ -1,13 +1,14 @@
-//! The monthly sums behind the dashboard (table `report_rollup`, kept by triggers: see migration
-//! 0019). They replace counting records one by one where that would give the same answer: the
-//! reader may read every record of the shown subtree (so the policy filter removes nothing), the
-//! sums were built on the calendar the dashboard uses, and only for the whole months of the
-//! period; the days before and after those months are still counted record by record.
+//! The monthly sums behind the dashboard (table `report_rollup`, kept by triggers: see migrations
+//! 0019 and 0020). They replace counting records one by one where that would give the same
+//! answer: the reader may read every record of the shown subtree (so the policy filter removes
+//! nothing), and only for whole months: of the period on the calendar the sums were built on
+//! (instants), of the period's days (the forecast's close dates, whatever the calendar), or the
+//! months before the current one (overdue). The rest is still counted record by record.
 
 use sqlx::Row;
 
 use crate::acting::Actor;
-use crate::clock::{civil_date, start_of_day_ms, MINUTE_MS};
+use crate::clock::{civil_date, format_date, start_of_day_ms, DAY_MS, MINUTE_MS};
 use crate::db::{bind_args, Arg, Db};
 use crate::error::DomainResult;
 use crate::objects::{Action, ObjectType, Scope};
@@ -65,12 +66,33 @@ pub fn split(from: i64, to: i64, offset_min: i64) -> Split {
 /// The whole range of the open pipeline's rows, which hold the stage where others hold the month.
 pub const EVERY_STAGE: (i64, i64) = (0, i32::MAX as i64);
 
-/// Whether the sums were built on the calendar the dashboard now uses.
-pub async fn usable(db: &Db, display_offset_min: i64) -> DomainResult<bool> {
+/// Cuts the calendar days `from_date..=to_date` ("YYYY-MM-DD") into whole months and the rest,
+/// for figures dated by a day rather than an instant (the expected close of an opportunity).
+/// The edges are ranges of days, both ends included.
+pub fn split_days(from_date: &str, to_date: &str) -> (Option<(i64, i64)>, Vec<(String, String)>) {
+    let (Some(from), Some(to)) = (start_of_day_ms(from_date), start_of_day_ms(to_date)) else {
+        return (None, vec![(from_date.to_string(), to_date.to_string())]);
+    };
+    let s = split(from, to + DAY_MS, 0);
+    (s.months, s.edges.into_iter().map(|(a, b)| (format_date(a), format_date(b - DAY_MS))).collect())
+}
+
+/// Everything before `now`, cut on the calendar of the sums (`offset_min`): every month before
+/// the current one, and the current month up to `now`.
+pub fn before(now: i64, offset_min: i64) -> Split {
+    let shift = offset_min * MINUTE_MS;
+    let (y, m, _) = civil_date(now + shift);
+    let start = month_start(y, m) - shift;
+    let (py, pm) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    Split { months: Some((0, py * 100 + pm)), edges: [(start, now)].into_iter().filter(|(a, b)| a < b).collect() }
+}
+
+/// The calendar the sums were built on (minutes east of UTC), if they were built.
+pub async fn offset(db: &Db) -> DomainResult<Option<i64>> {
     let row = sqlx::query("SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'").fetch_optional(db.pool()).await?;
     Ok(match row {
-        Some(r) => r.try_get::<i64, _>("value")? == display_offset_min,
-        None => false,
+        Some(r) => Some(r.try_get::<i64, _>("value")?),
+        None => None,
     })
 }
 
@@ -194,5 +216,28 @@ mod tests {
         // A month on another calendar is not a whole month of this one.
         let s = split(at("2026-06-01"), at("2026-07-01"), 480);
         assert_eq!(s.months, None);
+    }
+
+    #[test]
+    fn days_are_cut_into_whole_months_and_ranges_of_days() {
+        assert_eq!(split_days("2026-06-01", "2026-06-30"), (Some((202606, 202606)), vec![]));
+        assert_eq!(split_days("2026-01-01", "2026-12-31"), (Some((202601, 202612)), vec![]));
+        assert_eq!(
+            split_days("2026-05-20", "2026-08-10"),
+            (Some((202606, 202607)), vec![("2026-05-20".to_string(), "2026-05-31".to_string()), ("2026-08-01".to_string(), "2026-08-10".to_string())])
+        );
+        assert_eq!(split_days("2026-02-02", "2026-02-28"), (None, vec![("2026-02-02".to_string(), "2026-02-28".to_string())]));
+        assert_eq!(split_days("2026-06-15", "2026-06-15"), (None, vec![("2026-06-15".to_string(), "2026-06-15".to_string())]));
+    }
+
+    #[test]
+    fn before_now_is_the_months_before_and_this_month_so_far() {
+        let shift = 8 * HOUR_MS;
+        let now = at("2026-06-20") + 3 * HOUR_MS;
+        assert_eq!(before(now, 480), Split { months: Some((0, 202605)), edges: vec![(at("2026-06-01") - shift, now)] });
+        // January looks back to December of the year before.
+        assert_eq!(before(at("2026-01-10"), 0).months, Some((0, 202512)));
+        // At the very start of a month nothing of it has passed.
+        assert_eq!(before(at("2026-03-01"), 0), Split { months: Some((0, 202602)), edges: vec![] });
     }
 }
