@@ -4,8 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use domain::acting::Actor;
 use domain::bench_data::{generate, BenchConfig};
-use domain::clock::{civil_date, MINUTE_MS};
+use domain::clock::{civil_date, start_of_day_ms, HOUR_MS, MINUTE_MS};
+use domain::objects::ObjectType;
+use domain::reports::period::PeriodChoice;
+use domain::reports::{dashboard_at, rollup, DashboardQuery};
 use domain::on_both_engines;
 use domain::testing::TestDb;
 use sqlx::Row;
@@ -146,4 +150,63 @@ on_both_engines!(sums_equal_the_records_after_a_load_and_after_changes, |t| {
     let after_changes = expected(t).await;
     assert_ne!(after_changes, after_load, "the changes changed the sums");
     assert_eq!(kept(t).await, after_changes, "after the changes");
+
+    dashboards_from_sums_equal_dashboards_counted(t).await;
 });
+
+/// The dashboards that read the sums equal the same dashboards counted record by record (the
+/// sums are switched off by removing the record of their calendar), for a reader of everything on
+/// the group and a branch manager on their branch, over whole months, ranges that cut into
+/// months, a quarter, a year and a single day, at a moment in the middle of a month.
+async fn dashboards_from_sums_equal_dashboards_counted(t: &TestDb) {
+    let reader = |role: &'static str| async move {
+        let id: i64 = sqlx::query("SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.key = $1 ORDER BY ur.user_id LIMIT 1")
+            .bind(role)
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        Actor::load(&t.db, id).await.unwrap()
+    };
+    let (admin, manager) = (reader("administrator").await, reader("branch_manager").await);
+    let group: i64 = sqlx::query("SELECT id FROM org_units WHERE parent_id IS NULL").fetch_one(t.db.pool()).await.unwrap().try_get(0).unwrap();
+    for object in [ObjectType::Customer, ObjectType::Lead, ObjectType::Opportunity, ObjectType::Contract, ObjectType::Receivable] {
+        assert!(rollup::covers(&t.db, &admin, object, group).await.unwrap(), "the administrator reads every {object:?} of the group");
+    }
+    let now = start_of_day_ms("2025-11-20").unwrap() + 5 * HOUR_MS;
+    let choice = |kind: &str, value: &str, from: &str, to: &str| PeriodChoice { kind: kind.into(), value: value.into(), from: from.into(), to: to.into() };
+    let periods = [
+        choice("month", "2025-11", "", ""),
+        choice("month", "2025-06", "", ""),
+        choice("custom", "", "2025-09-17", "2025-11-03"),
+        choice("custom", "", "2025-11-20", "2025-11-20"),
+        choice("quarter", "2025-Q3", "", ""),
+        choice("year", "2025", "", ""),
+    ];
+    let all = |admin: Actor, manager: Actor| {
+        let periods = periods.clone();
+        async move {
+            let mut out = Vec::new();
+            for (actor, unit) in [(&admin, Some(group)), (&manager, None)] {
+                for period in &periods {
+                    let q = DashboardQuery { unit_id: unit, period: period.clone(), currency: "CNY".into() };
+                    out.push(dashboard_at(&t.db, actor, &q, now).await.unwrap());
+                }
+            }
+            out
+        }
+    };
+    let from_sums = all(admin.clone(), manager.clone()).await;
+    let offset: i64 = sqlx::query("SELECT value FROM group_settings WHERE key = 'report_rollup_offset_min'").fetch_one(t.db.pool()).await.unwrap().try_get(0).unwrap();
+    exec(t, "DELETE FROM group_settings WHERE key = 'report_rollup_offset_min'").await;
+    let counted = all(admin, manager).await;
+    exec(t, &format!("INSERT INTO group_settings (key, value) VALUES ('report_rollup_offset_min', {offset})")).await;
+    let total = |name: &str| from_sums.iter().map(|d| d.total.get(name).unwrap_or(0)).sum::<i64>();
+    for figure in ["customers_new", "follow_ups", "forecast_minor", "overdue_minor", "signed_minor", "received_minor", "pipeline_count"] {
+        assert!(total(figure) > 0, "the dashboards show some {figure}");
+    }
+    for (a, b) in from_sums.iter().zip(&counted) {
+        assert_eq!(a, b, "{} to {} of unit {}", a.from_date, a.to_date, a.unit_name);
+    }
+}

@@ -127,6 +127,8 @@ struct Plan {
     days: (Option<(i64, i64)>, Vec<(String, String)>),
     /// Everything before now, on the calendar of the sums (None: there are no sums).
     before_now: Option<rollup::Split>,
+    /// Whether there are sums at all (their calendar is recorded when they are built).
+    built: bool,
     /// Whether the sums were built on the display calendar.
     usable: bool,
     /// The objects whose every record in the shown subtree the reader may read.
@@ -136,7 +138,7 @@ struct Plan {
 /// The whole months a measure reads from the sums and the bounds it still counts record by
 /// record, or None when it is counted record by record over the whole period.
 fn cut(m: &Measure, plan: &Plan) -> Option<((i64, i64), Vec<(Arg, Arg)>)> {
-    if !plan.covered.contains(&m.object) {
+    if !plan.built || !plan.covered.contains(&m.object) {
         return None;
     }
     let instants = |edges: &[(i64, i64)]| edges.iter().map(|(a, b)| (Arg::Int(*a), Arg::Int(*b))).collect();
@@ -390,6 +392,7 @@ pub async fn dashboard_at(db: &Db, actor: &Actor, q: &DashboardQuery, now: i64) 
         split: rollup::split(period.from_ms, period.to_ms, offset),
         days: rollup::split_days(&period.from_date, &period.to_date),
         before_now: sums_offset.map(|o| rollup::before(now, o)),
+        built: sums_offset.is_some(),
         usable: sums_offset == Some(offset),
         covered,
     });
@@ -518,7 +521,7 @@ async fn stages(db: &Db, actor: &Actor, unit: i64, currency: &str, now: i64) -> 
         .iter()
         .map(|r| Ok(StageFigure { stage_id: r.try_get("id")?, name_zh: r.try_get("name_zh")?, name_en: r.try_get("name_en")?, count: 0, amount_minor: amounts.then_some(0) }))
         .collect::<DomainResult<_>>()?;
-    if rollup::covers(db, actor, OBJECT, unit).await? {
+    if rollup::offset(db).await?.is_some() && rollup::covers(db, actor, OBJECT, unit).await? {
         for (stage, count, amount) in rollup::stage_sums(db, unit, currency).await? {
             if let Some(s) = out.iter_mut().find(|s| s.stage_id == stage) {
                 s.count = count;
