@@ -127,18 +127,24 @@ struct Plan {
     days: (Option<(i64, i64)>, Vec<(String, String)>),
     /// Everything before now, on the calendar of the sums (None: there are no sums).
     before_now: Option<rollup::Split>,
-    /// Whether there are sums at all (their calendar is recorded when they are built).
-    built: bool,
     /// Whether the sums were built on the display calendar.
     usable: bool,
     /// The objects whose every record in the shown subtree the reader may read.
     covered: Vec<ObjectType>,
 }
 
+impl Plan {
+    /// Whether sums were built (their calendar is recorded then) and the reader may read every
+    /// record of `object` in the shown subtree.
+    fn reads_sums(&self, object: ObjectType) -> bool {
+        self.before_now.is_some() && self.covered.contains(&object)
+    }
+}
+
 /// The whole months a measure reads from the sums and the bounds it still counts record by
 /// record, or None when it is counted record by record over the whole period.
 fn cut(m: &Measure, plan: &Plan) -> Option<((i64, i64), Vec<(Arg, Arg)>)> {
-    if !plan.built || !plan.covered.contains(&m.object) {
+    if !plan.reads_sums(m.object) {
         return None;
     }
     let instants = |edges: &[(i64, i64)]| edges.iter().map(|(a, b)| (Arg::Int(*a), Arg::Int(*b))).collect();
@@ -392,7 +398,6 @@ pub async fn dashboard_at(db: &Db, actor: &Actor, q: &DashboardQuery, now: i64) 
         split: rollup::split(period.from_ms, period.to_ms, offset),
         days: rollup::split_days(&period.from_date, &period.to_date),
         before_now: sums_offset.map(|o| rollup::before(now, o)),
-        built: sums_offset.is_some(),
         usable: sums_offset == Some(offset),
         covered,
     });
@@ -448,7 +453,7 @@ pub async fn dashboard_at(db: &Db, actor: &Actor, q: &DashboardQuery, now: i64) 
     total.target_minor = Some(targets.unit(unit));
     name_people(db, &mut rows).await?;
     let path = path_to(db, actor, unit).await?;
-    let stages = stages(db, actor, unit, &currency, now).await?;
+    let stages = stages(db, actor, unit, &currency, now, plan.reads_sums(ObjectType::Opportunity)).await?;
     Ok(Dashboard {
         unit_id: unit,
         unit_name,
@@ -508,8 +513,9 @@ async fn path_to(db: &Db, actor: &Actor, unit: i64) -> DomainResult<Vec<(i64, St
     Ok(path)
 }
 
-/// Open opportunities per stage of the pipeline, over the unit's subtree.
-async fn stages(db: &Db, actor: &Actor, unit: i64, currency: &str, now: i64) -> DomainResult<Vec<StageFigure>> {
+/// Open opportunities per stage of the pipeline, over the unit's subtree: from the sums when
+/// `from_sums` (see `Plan::reads_sums`), else record by record.
+async fn stages(db: &Db, actor: &Actor, unit: i64, currency: &str, now: i64, from_sums: bool) -> DomainResult<Vec<StageFigure>> {
     const OBJECT: ObjectType = ObjectType::Opportunity;
     if !actor.grants.can(OBJECT, Action::Read) {
         return Ok(Vec::new());
@@ -521,7 +527,7 @@ async fn stages(db: &Db, actor: &Actor, unit: i64, currency: &str, now: i64) -> 
         .iter()
         .map(|r| Ok(StageFigure { stage_id: r.try_get("id")?, name_zh: r.try_get("name_zh")?, name_en: r.try_get("name_en")?, count: 0, amount_minor: amounts.then_some(0) }))
         .collect::<DomainResult<_>>()?;
-    if rollup::offset(db).await?.is_some() && rollup::covers(db, actor, OBJECT, unit).await? {
+    if from_sums {
         for (stage, count, amount) in rollup::stage_sums(db, unit, currency).await? {
             if let Some(s) = out.iter_mut().find(|s| s.stage_id == stage) {
                 s.count = count;
