@@ -203,23 +203,36 @@ mod browser {
         retry.forget();
     }
 
+    /// One message of the socket: `{"type": "hello" | "reset", "last_id": n}` or
+    /// `{"type": "event", "event": {..}}`. Read into a plain struct rather than a
+    /// `serde_json::Value`, which would pull the whole dynamic JSON tree into the first download.
+    #[derive(serde::Deserialize)]
+    struct Message {
+        #[serde(rename = "type")]
+        kind: String,
+        #[serde(default)]
+        last_id: Option<i64>,
+        #[serde(default)]
+        event: Option<LiveEvent>,
+    }
+
     fn receive(conn: &Conn, text: &str) {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(text) else { return };
+        let Ok(msg) = serde_json::from_str::<Message>(text) else { return };
         let live = conn.live;
-        match msg["type"].as_str() {
-            Some("hello") => {
+        match msg.kind.as_str() {
+            "hello" => {
                 conn.attempt.set(0);
-                if let Some(last) = msg["last_id"].as_i64() {
+                if let Some(last) = msg.last_id {
                     conn.cursor.set(Some(conn.cursor.get().map_or(last, |c| c.max(last))));
                 }
                 live.status.set(Status::Live);
             }
-            Some("reset") => {
-                conn.cursor.set(msg["last_id"].as_i64());
+            "reset" => {
+                conn.cursor.set(msg.last_id);
                 live.reset.update(|n| *n += 1);
             }
-            Some("event") => {
-                let Ok(event) = serde_json::from_value::<LiveEvent>(msg["event"].clone()) else { return };
+            "event" => {
+                let Some(event) = msg.event else { return };
                 conn.cursor.set(Some(event.id));
                 if event.notify {
                     live.unread.update(|n| *n += 1);
