@@ -28,13 +28,10 @@ set +e
 echo "== bundle size (first load and per chunk, brotli) =="
 # The goal is 300 kB for the first load and 150 kB per chunk (scripts/bundle-size.sh's
 # defaults); until the bundle gets there, CI guards against growth beyond today's figures
-# (650 kB since the flow designer and request pages: every new split point adds loader entries
-# and scatters shared code into more small chunks that the customer list fetches too; 680 kB /
-# 340 kB since sales to cash: six more lazy pages grew the split loader by 7 kB, and the main
-# WASM grew 8 kB with the error words, areas and event kinds every page shares; 690 kB since the
-# price-list page: one more split point took the customer list's first load to 680.1 kB; 700 kB
-# since dashboards and marketing: three more lazy pages and the segments link took it to 692.9 kB).
-CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-710000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-340000}" \
+# (710 kB / 340 kB until the views were type-erased, the landing page and the customer list joined
+# the first download and the tiny chunks lost their custom sections: 412.5 kB first load, all of it
+# in four files; the main WASM is now the largest file at 383.6 kB).
+CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-420000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-390000}" \
   scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
 size_status=${PIPESTATUS[0]}
 

@@ -7,7 +7,8 @@ use crate::admin::AdminLayout;
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
 use crate::layout::AppLayout;
-use crate::pages::{area::Guarded, login::LoginPage, not_found::NotFound};
+use crate::customers::list::CustomersPage;
+use crate::pages::{area::Guarded, dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,16 +40,19 @@ pub fn App() -> impl IntoView {
     provide_context(I18n(lang));
     // `<body data-hydrated>` is set by `hydrate()` in lib.rs once the page is interactive.
 
-    // Sign-in, the shell and the customer list are in the first download; every other page is
-    // its own chunk, fetched when its route is first visited (see `lazy_pages`).
+    // Sign-in, the shell, the landing page and the customer list are in the first download; every
+    // other page is its own chunk, fetched when its route is first visited (see `lazy_pages`).
+    // The landing page and the list are not split because a newcomer always needs them: split,
+    // they and the code they share with other pages came as some 250 small chunks, and on a
+    // phone each round trip cost more than the bytes.
     view! {
         <Title text=move || t(lang.get(), "app.name")/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=AppLayout>
-                    <Route path=path!("") view={Lazy::<lazy_pages::DashboardRoute>::new()}/>
-                    <Route path=path!("customers") view={Lazy::<lazy_pages::CustomersRoute>::new()}/>
+                    <Route path=path!("") view=Dashboard/>
+                    <Route path=path!("customers") view=|| view! { <Guarded area=Area::Customers><CustomersPage/></Guarded> }/>
                     <Route path=path!("contacts") view={Lazy::<lazy_pages::ContactsRoute>::new()}/>
                     <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsRoute>::new()}/>
                     <Route path=path!("customers/import") view={Lazy::<lazy_pages::ImportRoute>::new()}/>
@@ -123,8 +127,6 @@ mod lazy_pages {
         };
     }
 
-    lazy_page!(DashboardRoute, crate::pages::dashboard::Dashboard);
-    lazy_page!(CustomersRoute, Area::Customers, crate::customers::list::CustomersPage);
     lazy_page!(ContactsRoute, Area::Customers, crate::contacts::list::ContactsPage);
     lazy_page!(PoolsRoute, Area::Customers, crate::pools::page::PoolsPage);
     lazy_page!(CustomerDetailRoute, Area::Customers, crate::customers::detail::page::CustomerDetailPage);
