@@ -44,6 +44,28 @@ function currentFiles() {
   ].sort();
 }
 const files = currentFiles().map(sizes);
+
+/** Bytes of a WASM file's custom sections (`producers`, `target_features`, names): the browser
+ *  never reads them, and the build strips them (scripts/tools/wasm-opt). */
+function customSectionBytes(name) {
+  const buf = readFileSync(join(pkg, name));
+  const leb = (pos) => {
+    let value = 0, shift = 0, byte;
+    do {
+      byte = buf[pos++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return [value, pos];
+  };
+  let bytes = 0;
+  for (let pos = 8; pos < buf.length; ) {
+    const [size, body] = leb(pos + 1);
+    if (buf[pos] === 0) bytes += body + size - pos;
+    pos = body + size;
+  }
+  return bytes;
+}
 console.log(`== every file of the bundle (${pkg}) ==\n${header}`);
 for (const s of files) console.log(row(s));
 console.log(row({ ...total(files), name: 'all files' }));
@@ -100,6 +122,13 @@ try {
   console.log(`largest file: ${largest.name} ${(largest.brotli / 1000).toFixed(1)} kB brotli (limit ${CHUNK_LIMIT / 1000} kB)`);
   for (const s of code.filter((s) => !(s.brotli <= CHUNK_LIMIT))) {
     console.log(`FAIL: ${s.name} is over the per-chunk limit`);
+    failed = true;
+  }
+  const withCustom = files.filter((s) => s.name.endsWith('.wasm')).map((s) => [s.name, customSectionBytes(s.name)]).filter(([, b]) => b > 0);
+  const customBytes = withCustom.reduce((a, [, b]) => a + b, 0);
+  console.log(`custom sections: ${customBytes} bytes in ${withCustom.length} files`);
+  if (withCustom.length > 0) {
+    console.log(`FAIL: WASM files still carry custom sections, e.g. ${withCustom[0][0]}`);
     failed = true;
   }
 } finally {

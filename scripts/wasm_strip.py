@@ -3,24 +3,14 @@
 
 Usage: scripts/wasm_strip.py IN.wasm OUT.wasm
 
-The split build makes hundreds of tiny chunks that `scripts/tools/wasm-opt` does not optimize
-(binaryen would cost seconds per file). Left as the splitter wrote them, most of their bytes are
-these two custom sections, which the browser never reads: about 200 bytes of a 300-byte chunk,
-and the customer list alone fetches some 240 such chunks. Nothing else in the file changes.
+The wasm-opt wrapper (scripts/tools/wasm-opt) uses this for files too small to be worth starting
+binaryen for. Left in, these two sections, which the browser never reads, are most of such a
+file: about 200 bytes of a 270-byte chunk. Nothing else in the file changes.
 """
 import os
 import sys
 
-
-def leb(buf, pos):
-    result = shift = 0
-    while True:
-        byte = buf[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return result, pos
+from wasm_top import leb  # the same folder: Python puts the script's own on the path
 
 
 def without_custom_sections(buf):
