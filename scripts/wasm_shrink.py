@@ -20,7 +20,7 @@ a segment not placed at a constant address, keeps its segments as they are.
 import os
 import sys
 
-from wasm_top import leb  # the same folder: Python puts the script's own on the path
+from wasm_top import leb, sections  # the same folder: Python puts the script's own on the path
 
 CUSTOM, IMPORT, MEMORY, DATA, DATA_COUNT = 0, 2, 5, 11, 12
 MEMORY_IMPORT = 2
@@ -56,19 +56,6 @@ def read_sleb(buf, pos):
         shift += 7
         if byte < 0x80:
             return (result - (1 << shift) if byte & 0x40 else result), pos
-
-
-def sections(buf):
-    if buf[:4] != b"\0asm":
-        raise ValueError("not a WASM file")
-    pos = 8
-    while pos < len(buf):
-        section_id = buf[pos]
-        size, body = leb(buf, pos + 1)
-        if body + size > len(buf):
-            raise ValueError("truncated section")
-        yield section_id, buf[body:body + size]
-        pos = body + size
 
 
 def imports_memory(body):

@@ -25,11 +25,14 @@ def leb(buf, pos):
 
 
 def sections(buf):
-    assert buf[:4] == b"\0asm", "not a WASM file"
+    if buf[:4] != b"\0asm":
+        raise ValueError("not a WASM file")
     pos = 8
     while pos < len(buf):
         sid = buf[pos]
         size, pos = leb(buf, pos + 1)
+        if pos + size > len(buf):
+            raise ValueError("truncated section")
         yield sid, buf[pos:pos + size]
         pos += size
 
