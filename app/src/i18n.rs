@@ -161,9 +161,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("err.cooling_down", "您刚释放过该客户，{until} 之后才能再次领取。", "You released this customer recently; you may claim it again after {until}."),
     ("err.already_in_pool", "该客户已在公海中。", "This customer is already in a pool."),
     ("err.no_pool", "没有可退回的公海，请联系管理员设置公海规则。", "There is no pool to return it to; ask an administrator to set up pool rules."),
-    ("admin.via_creator", "任务的分配人", "assigned this task"),
-    ("admin.via_approval", "审批 #{id} 的当前审批人（只读）", "current approver of approval #{id} (read only)"),
-    ("admin.via_approval_done", "曾审批 #{id}（只读）", "decided approval #{id} (read only)"),
     ("err.already_decided", "该审批已由 {by} 于 {at} 处理，您的操作未生效。", "Already decided by {by} at {at}; your decision was not applied."),
     ("err.under_approval", "该单据正在审批中（审批 #{id}），不能修改。请先撤回或等待审批结果。", "This document is under approval (approval #{id}) and cannot be changed. Withdraw it or wait for the decision."),
     ("err.cannot_read_document", "{name} 无权查看该单据，不能转交给TA。", "{name} may not read this document; it cannot be delegated to them."),
@@ -202,14 +199,10 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("invalid.sum_mismatch", "各期金额之和必须等于合同金额", "instalments must add up to the contract amount"),
     ("invalid.mixed", "币种不一致", "currencies differ"),
     ("invalid.in_future", "不能晚于今天", "cannot be later than today"),
-    ("admin.via_pool", "公海 #{id} 的成员", "member of pool #{id}"),
     ("pool.title", "公海", "Customer pools"),
     ("segment.title", "客户分群", "Segments"),
     ("pool.waiting", "{n} 个待领取客户", "{n} customers waiting"),
     ("pool.claim", "领取", "Claim"),
-    ("pool.claimed", "已领取，客户已归入您的名下。", "Claimed: the customer is yours now."),
-    ("pool.none", "您不属于任何公海。", "You are not a member of any pool."),
-    ("pool.empty", "公海中暂无客户。", "No customers are waiting in this pool."),
     ("pool.release", "退回公海", "Release to pool"),
     ("pool.reason", "原因", "Reason"),
     ("pool.released", "已退回公海。", "Released to the pool."),
@@ -224,7 +217,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("cust.created", "客户已创建。", "Customer created."),
     ("cust.open_existing", "打开已有客户", "Open the existing customer"),
     ("contact.title", "联系人", "Contacts"),
-    ("contact.add", "添加联系人", "Add contact"),
     ("contact.name", "姓名", "Name"),
     ("contact.job", "职务", "Title"),
     ("contact.none", "暂无联系人。", "No contacts yet."),
@@ -236,92 +228,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("fu.visit", "拜访", "Visit"),
     ("fu.email", "邮件", "E-mail"),
     ("fu.message", "消息", "Message"),
-    ("tl.create", "创建客户", "created"),
-    ("tl.claim", "从公海领取", "claimed from the pool"),
-    ("tl.release", "退回公海", "released to the pool"),
-    ("tl.recycle", "自动回收到公海", "recycled to the pool"),
-    ("tl.recycle_reminder", "回收提醒", "recycle reminder"),
-    ("tl.assign", "分配", "assigned"),
-    ("tl.pool_enter", "进入公海", "entered the pool"),
-    ("tl.contact_added", "添加联系人", "contact added"),
-    ("share.title", "共享与协作", "Shares"),
-    ("share.with", "共享给", "Share with"),
-    ("share.access", "权限", "Access"),
-    ("share.read", "只读", "read"),
-    ("share.edit", "可编辑", "edit"),
-    ("share.until", "有效期至", "until"),
-    ("share.add", "共享", "Share"),
-    ("share.revoke", "取消共享", "Revoke"),
-    ("share.transfer_to", "转移给", "Transfer to"),
-    ("share.transfer", "转移", "Transfer"),
-    ("lead.title", "线索", "Leads"),
-    ("lead.count", "共 {n} 条线索", "{n} leads"),
-    ("lead.empty", "没有可见的线索。", "No leads you can see."),
-    ("lead.name", "姓名", "Name"),
     ("lead.company", "公司", "Company"),
     ("lead.job", "职务", "Title"),
-    ("lead.note", "备注", "Note"),
-    ("lead.region", "地区", "Region"),
-    ("lead.status", "状态", "Status"),
-    ("lead.status_new", "待分配", "New"),
-    ("lead.status_assigned", "已分配", "Assigned"),
-    ("lead.status_following", "跟进中", "Following up"),
-    ("lead.status_converted", "已转化", "Converted"),
-    ("lead.status_disqualified", "无效", "Disqualified"),
-    ("lead.unassigned", "待分配", "Unassigned"),
-    ("lead.search", "姓名、公司或电话", "Name, company or phone"),
-    ("lead.new", "新建线索", "New lead"),
-    ("lead.keep", "分配给我", "Assign to me"),
-    ("lead.by_rules", "按规则分配", "Assign by the rules"),
-    ("lead.created_to", "线索已创建，已分配给 {owner}（{unit}）。", "Lead created and assigned to {owner} ({unit})."),
-    ("lead.created_waiting", "线索已创建，在 {unit} 等待分配。", "Lead created; it waits for assignment in {unit}."),
-    ("lead.import", "导入 CSV", "Import CSV"),
-    ("lead.import_hint", "首行为表头：姓名、公司、职务、电话、邮箱、省份、城市、来源、备注（中英文均可）；最多 5000 行、1 MB。先预览，再导入。", "The first line names the columns: name, company, title, phone, email, province, city, source, note (Chinese or English); at most 5,000 rows and 1 MB. Preview first, then import."),
-    ("lead.file", "CSV 文件", "CSV file"),
-    ("lead.preview", "预览", "Preview"),
-    ("lead.do_import", "确认导入", "Import"),
-    ("lead.import_preview", "预览：将创建 {created} 条，无效 {invalid} 条，重复 {dup} 条。尚未保存。", "Preview: {created} would be created, {invalid} invalid, {dup} duplicates. Nothing is saved yet."),
-    ("lead.import_done", "已导入 {created} 条，跳过无效 {invalid} 条、重复 {dup} 条。", "Imported {created}; skipped {invalid} invalid and {dup} duplicates."),
-    ("lead.row", "行", "Row"),
-    ("lead.outcome", "结果", "Outcome"),
-    ("lead.will_go_to", "将分配给 {to}", "would go to {to}"),
-    ("lead.went_to", "已创建，分配给 {to}", "created, assigned to {to}"),
-    ("lead.waiting_in", "{unit}（待分配）", "{unit} (unassigned)"),
-    ("lead.dup_existing", "电话与已有线索重复", "phone already held by a lead"),
-    ("lead.dup_row", "电话与第 {row} 行重复", "same phone as row {row}"),
-    ("lead.stats", "销售线索跟进情况", "Leads by salesperson"),
-    ("lead.n_assigned", "分配", "Assigned"),
-    ("lead.n_followed", "已跟进", "Followed up"),
-    ("lead.n_converted", "已转化", "Converted"),
-    ("lead.n_disqualified", "无效", "Disqualified"),
-    ("lead.rate", "跟进率", "Follow-up rate"),
-    ("lead.created_at", "创建时间", "Created"),
     ("lead.convert", "转化为客户", "Convert to customer"),
     ("lead.opportunity", "商机名称（可选）", "Opportunity (optional)"),
     ("lead.amount", "商机金额（元）", "Amount (CNY)"),
     ("lead.assign", "分配", "Assign"),
     ("lead.disqualify", "标记无效", "Disqualify"),
-    ("lead.converted_to", "已转化为客户。", "Converted into a customer."),
-    ("lead.open_customer", "打开客户", "Open the customer"),
-    ("lead.disqualified_because", "已标记无效，原因：", "Disqualified because:"),
-    ("lead.no_follow_ups", "暂无跟进记录。", "No follow-ups yet."),
-    ("lead.back", "返回线索列表", "Back to the leads"),
-    ("rule.title", "分配规则", "Assignment rules"),
-    ("campaign.title", "市场活动", "Campaigns"),
-    ("rule.hint", "新线索按优先级（小者优先）匹配第一条启用的规则，在目标组织及其下级中可拥有线索的人员间轮流分配；没有匹配的规则时留在创建人所在组织待分配。", "A new lead takes the first active rule that matches, lowest priority first, and goes round-robin to the people of the rule's unit and the units below it who may own leads; without a match it waits in its creator's unit."),
-    ("rule.name", "规则名称", "Rule"),
-    ("rule.match", "匹配", "Matches"),
     ("rule.field", "匹配字段", "Field"),
     ("rule.value", "匹配值", "Value"),
-    ("rule.any", "任意线索", "any lead"),
-    ("rule.unit", "分配到组织（含下级）", "To unit (and below)"),
     ("rule.priority", "优先级", "Priority"),
-    ("rule.active", "启用", "Active"),
-    ("rule.people", "可分配人数", "People"),
-    ("rule.last", "上次分配给", "Last given to"),
-    ("rule.add", "添加规则", "Add a rule"),
-    ("rule.edit", "修改规则", "Change the rule"),
-    ("rule.delete", "删除", "Delete"),
     ("lead.err_converted", "该线索已转化为客户，不能再操作。", "This lead has already been converted."),
     ("lead.err_disqualified", "该线索已标记为无效，不能再操作。", "This lead has been disqualified."),
     ("lead.field_file", "文件", "File"),
@@ -341,105 +257,23 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("admin.create", "新建", "Create"),
     ("admin.save", "保存", "Save"),
     ("admin.cancel", "取消", "Cancel"),
-    ("admin.preview", "预览影响", "Preview impact"),
-    ("admin.confirm", "确认保存", "Confirm and save"),
-    ("admin.saved", "已保存。", "Saved."),
-    ("admin.rename", "改名", "Rename"),
-    ("admin.move", "移动", "Move"),
-    ("admin.deactivate", "停用", "Deactivate"),
     ("admin.inactive", "已停用", "inactive"),
     ("admin.kind", "类型", "Kind"),
-    ("admin.name_en", "英文名称", "English name"),
-    ("admin.parent", "上级组织", "Parent unit"),
     ("admin.head", "负责人", "Head"),
-    ("admin.people", "人数", "People"),
-    ("admin.new_unit", "新建组织", "New unit"),
-    ("admin.new_user", "新建用户", "New user"),
-    ("admin.login", "登录名", "Login name"),
-    ("admin.display_name", "姓名", "Name"),
     ("admin.email", "邮箱", "E-mail"),
-    ("admin.password", "初始密码", "Initial password"),
-    ("admin.unit", "所属组织", "Unit"),
-    ("admin.extra_units", "兼任组织", "Extra units"),
-    ("admin.manager", "直属上级", "Manager"),
-    ("admin.none", "（无）", "(none)"),
-    ("admin.roles_of_user", "角色", "Roles"),
     ("admin.status", "状态", "Status"),
-    ("admin.active", "在职", "active"),
-    ("admin.disabled", "已停用", "disabled"),
-    ("admin.disable", "停用", "Disable"),
-    ("admin.enable", "启用", "Enable"),
-    ("admin.reset_password", "重置密码", "Reset password"),
-    ("admin.new_password", "新密码", "New password"),
     ("admin.edit", "编辑", "Edit"),
-    ("admin.copy_role", "复制为新角色", "Copy as a new role"),
-    ("admin.role_name", "角色名称", "Role name"),
-    ("admin.builtin", "内置", "built-in"),
-    ("admin.users_count", "{n} 人", "{n} users"),
-    ("admin.object", "对象", "Object"),
     ("admin.field", "字段", "Field"),
-    ("admin.field_rights", "字段权限（客户）", "Field rights (customer)"),
-    ("admin.impact", "影响预览", "Impact preview"),
-    ("admin.impact_line", "{obj}：{gain} 人获得 {gained} 条、{lose} 人失去 {lost} 条的访问权", "{obj}: {gain} users gain access to {gained} records, {lose} users lose access to {lost} records"),
-    ("admin.impact_users", "涉及 {n} 名用户", "{n} users considered"),
-    ("admin.gains", "获得", "gains"),
-    ("admin.loses", "失去", "loses"),
     ("admin.user", "用户", "User"),
-    ("admin.record_id", "记录编号", "Record id"),
-    ("admin.explain_go", "解释", "Explain"),
-    ("admin.allowed", "允许", "allowed"),
-    ("admin.refused", "拒绝", "refused"),
-    ("admin.via_grant", "角色授权：{roles}（范围：{scope}）", "role grant: {roles} (scope: {scope})"),
-    ("admin.via_share", "共享 #{id}（{access}）", "share #{id} ({access})"),
-    ("admin.no_reason", "没有任何授权或共享覆盖此记录", "no grant or share covers this record"),
     ("admin.when", "时间", "When"),
     ("admin.who", "操作人", "Who"),
-    ("admin.what", "对象", "What"),
-    ("admin.action", "操作", "Action"),
     ("admin.before", "修改前", "Before"),
-    ("admin.after", "修改后", "After"),
     ("admin.all", "全部", "All"),
-    ("audit.since", "从（UTC 日期）", "From (UTC date)"),
-    ("audit.until", "到（UTC 日期）", "To (UTC date)"),
-    ("scope.none", "无", "None"),
-    ("scope.own", "本人", "Own"),
-    ("scope.own_and_subordinates", "本人及下属", "Own and subordinates"),
-    ("scope.unit", "本部门", "Own unit"),
-    ("scope.unit_and_below", "本部门及下属部门", "Unit and below"),
-    ("scope.all", "全部", "All"),
-    ("fa.hidden", "不可见", "Hidden"),
-    ("fa.read", "只读", "Read"),
-    ("fa.edit", "读写", "Edit"),
-    ("action.read", "查看", "Read"),
-    ("action.create", "新建", "Create"),
-    ("action.update", "编辑", "Update"),
-    ("action.delete", "删除", "Delete"),
-    ("action.assign", "分配/转移", "Assign"),
-    ("action.share", "共享", "Share"),
-    ("action.export", "导出", "Export"),
     ("object.customer", "客户", "Customer"),
-    ("object.contact", "联系人", "Contact"),
-    ("object.lead", "线索", "Lead"),
-    ("object.opportunity", "商机", "Opportunity"),
-    ("object.quote", "报价", "Quote"),
-    ("object.contract", "合同", "Contract"),
-    ("object.receivable", "回款", "Receivable"),
-    ("object.ticket", "工单", "Ticket"),
-    ("object.product", "产品", "Product"),
-    ("object.approval", "审批", "Approval"),
-    ("object.task", "任务", "Task"),
-    ("object.report", "报表", "Report"),
-    ("object.admin", "系统管理", "Administration"),
-    ("kind.group", "集团", "Group"),
-    ("kind.subsidiary", "子公司", "Subsidiary"),
-    ("kind.branch", "分公司", "Branch"),
-    ("kind.department", "部门", "Department"),
-    ("kind.team", "小组", "Team"),
     ("cust.id", "编号", "ID"),
     ("cust.new_rows", "有 {n} 项新变动，点击刷新列表", "{n} new changes; refresh the list"),
     ("cust.count_exactly", "精确计数", "Count exactly"),
     ("cust.tags", "标签", "Tags"),
-    ("cust.no_tags", "暂无标签", "No tags"),
     ("cust.last_follow_up", "最近跟进", "Last follow-up"),
     ("cust.updated", "更新时间", "Updated"),
     ("cust.sort", "排序", "Sort by"),
@@ -454,8 +288,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("cust.follow_after", "最近跟进晚于", "Last follow-up after"),
     ("cust.status_active", "正常", "active"),
     ("cust.status_inactive", "停用", "inactive"),
-    ("cust.back", "返回客户列表", "Back to customers"),
-    ("cust.details", "客户资料", "Details"),
     ("view.saved", "我的视图", "My views"),
     ("view.name", "视图名称", "View name"),
     ("view.save", "保存当前视图", "Save this view"),
@@ -475,24 +307,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("export.csv", "导出 CSV", "Export CSV"),
     ("export.all", "导出全部结果", "Export all results"),
     ("export.result", "已导出 {rows} 个客户，{skipped} 个因权限未导出。", "Exported {rows} customers; {skipped} left out by permissions."),
-    ("contact.search", "姓名、电话或邮箱", "Name, phone or e-mail"),
-    ("contact.customer", "所属客户", "Customer"),
-    ("grade.title", "各部门评级", "Assessments by unit"),
-    ("grade.none", "还没有部门评级。", "No unit has assessed this customer yet."),
-    ("grade.earlier", "历史评级", "Earlier grades"),
-    ("grade.for", "以 {unit} 的名义评级", "Grade for {unit}"),
-    ("grade.comment", "评语", "Comment"),
-    ("grade.add", "提交评级", "Add grade"),
-    ("note.title", "备注", "Notes"),
-    ("note.placeholder", "写一条备注…", "Write a note…"),
-    ("note.private", "仅自己可见", "Only me"),
-    ("note.private_badge", "私人", "private"),
-    ("note.add", "添加备注", "Add note"),
-    ("note.delete", "删除", "Delete"),
-    ("hist.title", "字段变更历史", "Field history"),
-    ("hist.none", "还没有字段变更。", "No field has changed yet."),
-    ("hist.as_of", "查看某日的资料", "Show as of"),
-    ("hist.show", "查看", "Show"),
     ("err.changed_meanwhile", "该客户已被他人修改，您的修改未保存。请刷新后再改。", "Someone changed this customer meanwhile; nothing was saved. Reload and edit again."),
     ("err.limit_views", "视图数量已达上限（{limit} 个）。", "You have the maximum of {limit} saved views."),
     ("invalid.not_readable", "您无权查看该字段，不能按它筛选", "is hidden from you and cannot be filtered on"),
@@ -503,26 +317,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("field.comment", "评语", "Comment"),
     ("field.selection", "所选客户", "Selection"),
     ("field.date", "日期", "Date"),
-    ("poolcfg.new", "新建公海", "New pool"),
-    ("poolcfg.edit", "设置公海：{name}", "Pool settings: {name}"),
-    ("poolcfg.rules", "入池规则", "Entry rules"),
-    ("poolcfg.summary", "规则摘要", "Rules"),
-    ("poolcfg.summary_line", "每人最多持有 {held}，每日最多领取 {daily}，冷却 {cool} 天；{follow} 天未跟进或 {deal} 天未成交回收（0 表示不限）", "hold at most {held}, claim {daily} a day, cool-down {cool} days; recycle after {follow} days without follow-up or {deal} without a deal (0: no limit)"),
-    ("poolcfg.max_held", "每人最多持有客户数（0 不限）", "Most customers held per person (0: no cap)"),
-    ("poolcfg.max_daily", "每人每日最多领取数（0 不限）", "Most claims per person per day (0: no cap)"),
-    ("poolcfg.cooldown", "原负责人再次领取冷却天数", "Days before the previous owner may claim again"),
-    ("poolcfg.no_followup", "多少天未跟进自动回收（0 不回收）", "Recycle after days without follow-up (0: never)"),
-    ("poolcfg.no_deal", "多少天未成交自动回收（0 不回收）", "Recycle after days without a deal (0: never)"),
-    ("poolcfg.remind", "回收前几天提醒负责人", "Remind the owner this many days before"),
-    ("poolcfg.skip_open", "有进行中商机的客户不回收", "Skip customers with an open deal"),
-    ("poolcfg.by_level", "按客户级别的回收天数（未跟进 / 未成交；留空用默认）", "Recycle days by level (no follow-up / no deal; empty: the defaults)"),
-    ("poolcfg.no_followup_short", "未跟进天数", "no follow-up"),
-    ("poolcfg.no_deal_short", "未成交天数", "no deal"),
-    ("poolcfg.member_units", "其他可见并可领取的组织", "Other units that may see and claim"),
-    ("poolcfg.member_users", "其他可见并可领取的人员", "Other people who may see and claim"),
-    ("poolcfg.add_rule", "添加规则", "Add rule"),
-    ("pool.assign_to", "分配", "Assign"),
-    ("pool.assigned", "已分配。", "Assigned."),
     ("invalid.out_of_range", "超出允许范围", "is out of range"),
     ("field.max_held_per_user", "每人最多持有客户数", "Most customers held"),
     ("field.max_claims_per_day", "每日最多领取数", "Most claims per day"),
@@ -542,15 +336,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("notif.mark_read", "标为已读", "Mark read"),
     ("notif.settings", "通知设置", "Settings"),
     ("notif.none", "没有通知。", "No notifications."),
-    ("ncat.assigned", "分配给我的记录", "Records assigned to me"),
-    ("ncat.pool", "公海：退回、回收与提醒", "Pools: releases, recycling, reminders"),
-    ("ncat.activity", "我负责的记录有新动态", "Activity on my records"),
-    ("ncat.tasks", "任务", "Tasks"),
-    ("ncat.comments", "评论", "Comments"),
-    ("ncat.mentions", "@我的", "Mentions of me"),
-    ("ncat.approvals", "审批", "Approvals"),
-    ("ncat.sales", "合同与回款", "Contracts and receipts"),
-    ("ncat.service", "客服工单", "Service tickets"),
     ("ev.ticket_assigned", "{who} 指派给您一张工单", "{who} assigned you a ticket"),
     ("ev.ticket_updated", "{who} 更新了工单", "{who} updated a ticket"),
     ("ev.ticket_sla_breached", "工单已超过服务时限", "A ticket is past its SLA"),
@@ -575,7 +360,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("err.stage_last_of_outcome", "这是该结果类型的最后一个阶段，不能改掉。", "This is the last stage of its outcome: it cannot change."),
     ("invalid.not_service", "不是客服人员", "is not in a service role"),
     ("invalid.not_of_customer", "不属于该客户", "does not belong to this customer"),
-    ("ncat.shares", "共享给我的", "Shared with me"),
     ("live.reconnecting", "连接中断，正在重新连接…", "Connection lost, reconnecting…"),
     ("ev.system", "系统", "The system"),
     ("ev.assigned", "{who} 把客户交给了您", "{who} handed you a customer"),
@@ -612,39 +396,14 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("ev.mention", "{who} 在评论中@了您", "{who} mentioned you"),
     ("ev.shared", "{who} 与您共享了记录", "{who} shared a record with you"),
     ("ev.other", "{who} 有新动态", "{who} made a change"),
-    ("task.new", "分配任务", "Assign a task"),
     ("task.title_field", "任务", "Task"),
     ("task.description", "说明", "Description"),
     ("task.assignee", "负责人", "Assignee"),
     ("task.due", "截止日期", "Due"),
-    ("task.priority", "优先级", "Priority"),
     ("task.progress", "进度", "Progress"),
-    ("task.assign", "分配", "Assign"),
-    ("task.none", "没有任务。", "No tasks."),
-    ("task.mine", "我的任务", "My tasks"),
-    ("task.assigned_by_me", "我分配的", "Assigned by me"),
-    ("task.team", "团队任务", "My units' tasks"),
-    ("task.open_only", "只看未完成", "Open only"),
-    ("task.overdue_only", "只看逾期", "Overdue only"),
-    ("task.overdue", "已逾期", "overdue"),
-    ("task.open", "未开始", "open"),
-    ("task.in_progress", "进行中", "in progress"),
     ("task.done", "已完成", "done"),
-    ("task.cancelled", "已取消", "cancelled"),
-    ("task.low", "低", "low"),
-    ("task.normal", "普通", "normal"),
-    ("task.high", "高", "high"),
-    ("task.urgent", "紧急", "urgent"),
-    ("comment.title", "讨论", "Discussion"),
-    ("comment.none", "还没有评论。", "No comments yet."),
-    ("comment.placeholder", "写评论，输入 @ 提及同事…", "Write a comment; type @ to mention a colleague…"),
-    ("comment.add", "发表", "Post"),
     ("comment.mentions", "提及的人", "Mentions"),
     ("err.mention_not_allowed", "{name} 无权查看此记录，不能@TA。评论未发表。", "{name} may not see this record and cannot be mentioned; nothing was posted."),
-    ("cust.changed_while_editing", "您编辑期间此客户已被他人修改；保存或取消后将显示最新内容。", "Someone changed this customer while you edit; the latest shows once you save or cancel."),
-    ("opp.open", "进行中", "open"),
-    ("opp.won", "赢单", "won"),
-    ("opp.lost", "输单", "lost"),
     ("notfound.title", "页面不存在", "Page not found"),
     ("notfound.body", "您要找的页面不存在或已被移动。", "The page you are looking for does not exist or has moved."),
     ("notfound.home", "返回工作台", "Back to the dashboard"),
@@ -784,6 +543,95 @@ mod tests {
         assert_eq!(Lang::from_cookie_header("lang=zh"), Some(Lang::Zh));
         assert_eq!(Lang::from_cookie_header("golang=en"), None);
         assert_eq!(Lang::from_cookie_header("lang=xx"), None);
+    }
+
+    /// The literal keys in `tr("..")` and `t(lang, "..")` calls, in one file's code.
+    fn keys_asked_for(code: &str) -> Vec<(usize, String)> {
+        let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+        let mut keys = vec![];
+        for call in ["tr(", "t("] {
+            for (at, _) in code.match_indices(call) {
+                if code[..at].chars().last().is_some_and(is_ident) {
+                    continue;
+                }
+                let rest = &code[at + call.len()..];
+                let Some(quote) = rest.find('"') else { continue };
+                let args = &rest[..quote];
+                let literal = if call == "tr(" {
+                    args.is_empty()
+                } else {
+                    ["lang.get(), ", "lang, ", "lang.get_untracked(), ", "Lang::En, ", "Lang::Zh, "].contains(&args)
+                };
+                let key: String = rest[quote + 1..].chars().take_while(|c| *c != '"').collect();
+                if literal && key.contains('.') && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.') {
+                    keys.push((at, key));
+                }
+            }
+        }
+        keys.sort();
+        keys
+    }
+
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// A page keeps its texts in its own table (so they travel in its chunk) and falls back to the
+    /// main one; a key asked for where neither table has it would show as the raw key.
+    #[test]
+    fn every_key_the_views_ask_for_has_a_text() {
+        let areas: &[(&str, &Texts)] = &[
+            ("crate::activity::words", crate::activity::words::TEXTS),
+            ("crate::admin::words", crate::admin::words::TEXTS),
+            ("crate::approvals::words", crate::approvals::words::TEXTS),
+            ("crate::contacts::words", crate::contacts::words::TEXTS),
+            ("crate::contracts::words", crate::contracts::words::TEXTS),
+            ("crate::customers::detail::words", crate::customers::detail::words::TEXTS),
+            ("crate::discussion::words", crate::discussion::words::TEXTS),
+            ("crate::leads::words", crate::leads::words::TEXTS),
+            ("crate::notifications::words", crate::notifications::words::TEXTS),
+            ("crate::opportunities::words", crate::opportunities::words::TEXTS),
+            ("crate::pools::words", crate::pools::words::TEXTS),
+            ("crate::tasks::words", crate::tasks::words::TEXTS),
+            ("crate::tickets::words", crate::tickets::words::TEXTS),
+        ];
+        let mut files = vec![];
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        rust_files(&src, &mut files);
+        let (mut checked, mut missing) = (0, vec![]);
+        // This file's own tests ask for made-up keys.
+        for file in files.into_iter().filter(|f| !f.ends_with("i18n.rs")) {
+            let code = std::fs::read_to_string(&file).unwrap();
+            // A words module's own tests ask its own table; other files import theirs.
+            let module = file.strip_prefix(&src).unwrap().with_extension("").to_string_lossy().replace('/', "::");
+            let own = areas
+                .iter()
+                .find(|(path, _)| *path == format!("crate::{module}") || code.contains(&format!("use {path}::")))
+                .map(|(_, table)| *table);
+            for (_, key) in keys_asked_for(&code) {
+                checked += 1;
+                let found = TEXTS.iter().chain(own.into_iter().flatten()).any(|(k, _, _)| *k == key);
+                if !found {
+                    missing.push(format!("{}: {key}", file.display()));
+                }
+            }
+        }
+        assert!(checked > 500, "only {checked} keys found: the scan no longer reads the views");
+        assert!(missing.is_empty(), "keys without a text: {missing:#?}");
+    }
+
+    #[test]
+    fn the_key_scan_reads_both_call_shapes() {
+        let code = r#"view! { {tr("cust.title")} } t(lang.get(), "cust.count") t(lang, "err.x") attr(x, "a.b") tr_in(W, "k.x") get_t(lang, "no.pe")"#;
+        let keys: Vec<String> = keys_asked_for(code).into_iter().map(|(_, k)| k).collect();
+        assert_eq!(keys, ["cust.title", "cust.count", "err.x"]);
     }
 
     #[test]

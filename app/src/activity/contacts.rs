@@ -4,7 +4,7 @@ use domain_types::activity::Contact;
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::tr;
+use crate::activity::words::tr;
 
 #[server(endpoint = "customers/contacts/add")]
 pub async fn add_contact(id: i64, name: String, title: String, phone: String, email: String) -> Result<i64, AppError> {

@@ -7,3 +7,4 @@ pub mod follow_ups;
 pub mod new_customer;
 pub mod panel;
 pub mod timeline;
+pub mod words;

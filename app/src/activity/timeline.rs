@@ -4,7 +4,8 @@
 use domain_types::activity::TimelineEntry;
 use leptos::prelude::*;
 
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::activity::words::{t, tr};
 use crate::ui::format::format_utc;
 
 /// The text key of a timeline entry's kind (follow-ups as "follow_up:<kind>").

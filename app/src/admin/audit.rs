@@ -5,7 +5,8 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::admin::words::{t, tr};
 use crate::ui::format::format_utc;
 
 /// An audit entry as shown: the actor by name and before/after as JSON text (the domain's entry

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::choices::admin_choices;
 use super::vocab::{action_key, scope_key};
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, ActionError};
 
 /// Why access is granted, with scopes and actions as text codes (the domain's Reason holds the

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::admin::vocab::object_key;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::admin::words::{t, tr};
 
 /// An impact preview, ready to show: object types as text codes, examples as (user, record, gains).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

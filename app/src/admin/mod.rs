@@ -16,6 +16,7 @@ pub mod roles;
 pub mod users;
 pub mod vocab;
 pub mod webhooks;
+pub mod words;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};

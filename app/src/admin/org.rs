@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use super::choices::admin_choices;
 use super::impact::{ImpactDto, ImpactView};
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
 #[server(endpoint = "admin/units")]

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::choices::{admin_choices, Choices};
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// The pool editor's form as one flat value: the domain's PoolSettings, member lists and entry

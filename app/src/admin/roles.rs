@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::impact::{ImpactDto, ImpactView};
 use super::vocab::{action_key, object_key, scope_key};
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A role with its rights in text form (see [`RightsDto`]); the vocabulary enums stay on the server.

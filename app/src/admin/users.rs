@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::choices::{admin_choices, Choices};
 use super::impact::{ImpactDto, ImpactView};
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// The user form as typed (login, e-mail and password as text, checked on the server); the

@@ -5,7 +5,8 @@ use domain_types::contacts::ContactRow;
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::contacts::words::{t, tr};
 use crate::ui::list::PAGE_SIZE;
 
 #[server(endpoint = "contacts/list")]

@@ -2,3 +2,4 @@
 //! `activity::contacts`).
 
 pub mod list;
+pub mod words;

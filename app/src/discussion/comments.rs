@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::discussion::words::{t, tr};
 use crate::ui::action_error::{error_of, ActionError};
 
 /// A comment as shown: mentions by name only (the domain's Comment carries the ids too).

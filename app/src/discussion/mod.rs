@@ -2,3 +2,4 @@
 //! pages.
 
 pub mod comments;
+pub mod words;

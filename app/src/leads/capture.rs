@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::leads::words::{t, tr};
 use crate::ui::action_error::{error_of, ActionError};
 
 #[server(endpoint = "leads/create", input = Json)]

@@ -9,7 +9,8 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::leads::words::{t, tr};
 use crate::leads::status::status_key;
 use crate::ui::action_error::{error_of, first_error, ActionError};
 

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang, Lang};
+use crate::i18n::{use_lang, Lang};
+use crate::leads::words::{t, tr};
 use crate::ui::action_error::{error_of, ActionError};
 
 #[server(endpoint = "leads/import", input = Json)]

@@ -10,7 +10,8 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::leads::words::{t, tr};
 use crate::leads::capture::{CreateLead, NewLead};
 use crate::leads::import::{ImportLeads, ImportLeadsPanel};
 use crate::leads::stats::RepStatsPanel;

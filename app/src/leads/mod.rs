@@ -9,3 +9,4 @@ pub mod list;
 pub mod rules;
 pub mod stats;
 pub mod status;
+pub mod words;

@@ -8,7 +8,8 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::leads::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A rule as the page lists it: the editable part as the form takes it, plus what the rule shows

@@ -4,7 +4,8 @@
 use domain_types::leads::RepStats;
 use leptos::prelude::*;
 
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::leads::words::{t, tr};
 
 /// Per salesperson: leads held, followed up, converted, disqualified.
 #[component]

@@ -5,3 +5,4 @@ pub mod bell;
 pub mod inbox;
 pub mod page;
 pub mod toasts;
+pub mod words;

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::notifications::words::{t, tr};
 use crate::live::record_href;
 use crate::notifications::inbox::{describe, notification_list};
 use crate::ui::format::format_utc;

@@ -4,3 +4,4 @@
 
 pub mod page;
 pub mod release;
+pub mod words;

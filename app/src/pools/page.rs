@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::customers::rows::CustomerRow;
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang, Lang};
+use crate::i18n::{use_lang, Lang};
+use crate::pools::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 
 /// A pool as its members see it: name and how many wait (`waiting`); no settings, members or

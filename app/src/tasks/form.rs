@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::tasks::words::{t, tr};
 use crate::tasks::table::priority_key;
 
 #[server(endpoint = "tasks/create")]

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::tasks::words::{t, tr};
 use crate::live::use_live;
 use crate::tasks::form::{CreateTask, NewTaskForm};
 use crate::tasks::table::{ReportTask, TaskDto, TaskTable};

@@ -6,3 +6,4 @@ pub mod detail;
 pub mod form;
 pub mod list;
 pub mod table;
+pub mod words;

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::tasks::words::{t, tr};
 use crate::ui::format::format_day;
 
 /// A task as the viewer sees it: the linked record as one (object, id, title) and whether they

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 
 use crate::customers::detail::record::{shown_value, CustomerDetail, FieldDto};
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::customers::detail::words::{t, tr};
 use crate::ui::drafts::Drafts;
 use crate::ui::fields::column_key;
 

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::customers::detail::words::{t, tr};
 use crate::ui::format::format_day;
 
 /// One unit's grades; the domain's UnitAssessments under the names the grades view uses (`unit`

@@ -12,3 +12,4 @@ pub mod page;
 pub mod record;
 pub mod shares;
 pub mod tags;
+pub mod words;

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::customers::detail::words::{t, tr};
 use crate::ui::drafts::Drafts;
 use crate::ui::format::format_day;
 

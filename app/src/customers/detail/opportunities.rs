@@ -4,7 +4,8 @@
 use domain_types::opportunities::Opportunity;
 use leptos::prelude::*;
 
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::customers::detail::words::{t, tr};
 use crate::ui::format::format_money;
 
 /// The customer's opportunities; none for those who may not read opportunities.

@@ -22,7 +22,8 @@ use crate::customers::detail::shares::{RevokeShare, ShareCustomer, Shares, Trans
 use crate::customers::detail::tags::{SetCustomerTags, Tags};
 use crate::discussion::comments::{AddComment, CommentDraft, CommentDto, Comments};
 use crate::error::AppError;
-use crate::i18n::{tr, use_lang};
+use crate::i18n::use_lang;
+use crate::customers::detail::words::tr;
 use crate::pools::release::ReleaseCustomer;
 use crate::tasks::form::{CreateTask, NewTaskForm};
 use crate::tasks::table::{ReportTask, TaskDto, TaskTable};

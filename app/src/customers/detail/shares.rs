@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::customers::detail::record::CustomerDetail;
 use crate::error::AppError;
-use crate::i18n::{t, tr, use_lang};
+use crate::i18n::use_lang;
+use crate::customers::detail::words::{t, tr};
 use crate::pools::release::{ReleaseCustomer, ReleaseForm};
 use crate::ui::format::format_utc;
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::customers::detail::record::CustomerDetail;
 use crate::error::AppError;
-use crate::i18n::tr;
+use crate::customers::detail::words::tr;
 
 #[server(endpoint = "customers/tags")]
 pub async fn set_customer_tags(id: i64, tags: String) -> Result<(), AppError> {
