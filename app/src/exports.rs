@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::tr;
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::files::download;
+use crate::ui::loading::resource;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListExport {
@@ -94,7 +95,7 @@ pub async fn export_list(list: String, filter: ListFilter) -> Result<ListExport,
 /// downloads when ready.
 #[component]
 pub fn ExportButton(list: &'static str, #[prop(into)] filter: Signal<ListFilter>) -> impl IntoView {
-    let allowed = Resource::new(|| (), move |_| export_allowed(list.to_string()));
+    let allowed = resource(|| (), move |_| export_allowed(list.to_string()));
     let export = Action::new(move |filter: &ListFilter| {
         let filter = filter.clone();
         async move { export_list(list.to_string(), filter).await }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_location;
 use crate::auth::{get_me, Area, AreaNav, Me};
 use crate::error::AppError;
 use crate::i18n::{switch_lang, t, tr, use_lang};
+use crate::ui::loading::{resource, Resource};
 
 /// The signed-in user, loaded once by the layout and shared with its pages.
 pub type MeResource = Resource<Result<Me, AppError>>;
@@ -26,7 +27,7 @@ fn go_to_sign_in() {
 
 #[component]
 pub fn AppLayout() -> impl IntoView {
-    let me: MeResource = Resource::new(|| (), |_| get_me());
+    let me: MeResource = resource(|| (), |_| get_me());
     provide_context(me);
     crate::live::provide_live();
     crate::approvals::badge::provide_waiting_count();

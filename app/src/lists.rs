@@ -9,6 +9,7 @@ use leptos::server_fn::codec::Json;
 use crate::error::AppError;
 use crate::i18n::{t_or_main, use_lang, Texts};
 use crate::ui::action_error::{error_of, ActionError};
+use crate::ui::loading::resource;
 
 const TEXTS: &Texts = &[
     ("lists.search", "搜索", "Search"),
@@ -96,7 +97,7 @@ pub fn SavedViews(list: &'static str, filter: RwSignal<ListFilter>) -> impl Into
     let lang = use_lang();
     let save = ServerAction::<SaveListView>::new();
     let delete = ServerAction::<DeleteListView>::new();
-    let views = Resource::new(move || (save.version().get(), delete.version().get()), move |_| list_views(list.to_string()));
+    let views = resource(move || (save.version().get(), delete.version().get()), move |_| list_views(list.to_string()));
     let name = RwSignal::new(String::new());
     let picked = RwSignal::new(String::new());
     Effect::new(move |_| {

@@ -217,7 +217,7 @@ mod browser {
     }
 
     fn receive(conn: &Conn, text: &str) {
-        let Ok(msg) = serde_json::from_str::<Message>(text) else { return };
+        let Ok(msg) = serde_json::from_slice::<Message>(text.as_bytes()) else { return };
         let live = conn.live;
         match msg.kind.as_str() {
             "hello" => {

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::admin::words::{t, tr};
 use crate::ui::format::format_utc;
+use crate::ui::loading::resource;
 
 /// An audit entry as shown: the actor by name and before/after as JSON text (the domain's entry
 /// holds JSON values).
@@ -70,8 +71,8 @@ pub fn AuditPage() -> impl IntoView {
     let who = RwSignal::new(String::new());
     let since = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
-    let people = Resource::new(|| (), |_| super::choices::admin_choices());
-    let entries = Resource::new(
+    let people = resource(|| (), |_| super::choices::admin_choices());
+    let entries = resource(
         move || AuditFilter { entity: entity.get(), actor: who.get(), since: since.get(), until: until.get(), before_id: None },
         list_audit,
     );

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, ActionError};
+use crate::ui::loading::resource;
 
 /// Why access is granted, with scopes and actions as text codes (the domain's Reason holds the
 /// vocabulary enums and the share's details).
@@ -61,7 +62,7 @@ pub async fn explain_access(user_id: i64, record_id: i64) -> Result<Vec<ExplainL
 #[component]
 pub fn ExplainPage() -> impl IntoView {
     let lang = use_lang();
-    let choices = Resource::new(|| (), |_| admin_choices());
+    let choices = resource(|| (), |_| admin_choices());
     let user = RwSignal::new(String::new());
     let record = RwSignal::new(String::new());
     let ask = ServerAction::<ExplainAccess>::new();

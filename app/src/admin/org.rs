@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 #[server(endpoint = "admin/units")]
 pub async fn list_units() -> Result<Vec<UnitRow>, AppError> {
@@ -89,8 +90,8 @@ pub fn OrgPage() -> impl IntoView {
     let changes = move || {
         (create.version().get(), rename.version().get(), do_move.version().get(), deactivate.version().get())
     };
-    let units = Resource::new(changes, |_| list_units());
-    let choices = Resource::new(changes, |_| admin_choices());
+    let units = resource(changes, |_| list_units());
+    let choices = resource(changes, |_| admin_choices());
 
     let parent = RwSignal::new(String::new());
     let kind = RwSignal::new("department".to_string());

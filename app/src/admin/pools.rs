@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 /// The pool editor's form as one flat value: the domain's PoolSettings, member lists and entry
 /// rules with the rule field as text, as the editor edits and sends them back.
@@ -122,8 +123,8 @@ pub fn PoolsAdminPage() -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<AdminCreatePool>::new();
     let configure = ServerAction::<AdminConfigurePool>::new();
-    let pools = Resource::new(move || (create.version().get(), configure.version().get()), |_| admin_pools());
-    let choices = Resource::new(|| (), |_| admin_choices());
+    let pools = resource(move || (create.version().get(), configure.version().get()), |_| admin_pools());
+    let choices = resource(|| (), |_| admin_choices());
     let new_unit = RwSignal::new(String::new());
     let new_name = RwSignal::new(String::new());
     let new_name_en = RwSignal::new(String::new());

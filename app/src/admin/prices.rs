@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::{t_or_main, use_lang, Texts};
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::format_money;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 const TEXTS: &Texts = &[
     ("price.title", "价目表", "Price lists"),
@@ -80,10 +80,10 @@ fn PriceLine(row: PriceListRow, unit_id: i64, save: ServerAction<SetUnitPrice>) 
 #[component]
 pub fn PriceListPage() -> impl IntoView {
     let lang = use_lang();
-    let choices = Resource::new(|| (), |_| admin_choices());
+    let choices = resource(|| (), |_| admin_choices());
     let unit = RwSignal::new(String::new());
     let save = ServerAction::<SetUnitPrice>::new();
-    let rows = Resource::new(
+    let rows = resource(
         move || (unit.get(), save.version().get()),
         |(unit, _)| async move {
             match unit.parse::<i64>() {

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 /// A role with its rights in text form (see [`RightsDto`]); the vocabulary enums stay on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,7 +125,7 @@ pub fn RolesPage() -> impl IntoView {
     let save = ServerAction::<SaveRole>::new();
     let copy = ServerAction::<CopyRole>::new();
     let preview = ServerAction::<PreviewRole>::new();
-    let data = Resource::new(move || (save.version().get(), copy.version().get()), |_| list_roles());
+    let data = resource(move || (save.version().get(), copy.version().get()), |_| list_roles());
     let selected = RwSignal::new(None::<i64>);
     let rights = RwSignal::new(RightsDto::default());
     let copy_name = RwSignal::new(String::new());

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::admin::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 /// The user form as typed (login, e-mail and password as text, checked on the server); the
 /// domain takes them as NewUser and UserPlacement.
@@ -225,8 +226,8 @@ pub fn UsersPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let active = ServerAction::<SetUserActive>::new();
     let changes = move || (create.version().get(), update.version().get(), active.version().get());
-    let users = Resource::new(changes, |_| list_users());
-    let choices = Resource::new(changes, |_| admin_choices());
+    let users = resource(changes, |_| list_users());
+    let choices = resource(changes, |_| admin_choices());
     let new_form = FormState::new();
     let edit_form = FormState::new();
     let editing = RwSignal::new(None::<i64>);

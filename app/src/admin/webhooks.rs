@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::{t_or_main, use_lang, Lang, Texts};
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::format_utc;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 const TEXTS: &Texts = &[
     ("wh.title", "Webhook 订阅", "Webhooks"),
@@ -88,9 +88,9 @@ pub fn WebhooksPage() -> impl IntoView {
     let subscribe = ServerAction::<SubscribeWebhook>::new();
     let toggle = ServerAction::<SetWebhookActive>::new();
     let remove = ServerAction::<DeleteWebhook>::new();
-    let list = Resource::new(move || (subscribe.version().get(), toggle.version().get(), remove.version().get()), |_| webhooks_list());
+    let list = resource(move || (subscribe.version().get(), toggle.version().get(), remove.version().get()), |_| webhooks_list());
     let shown = RwSignal::new(None::<i64>);
-    let deliveries = Resource::new(move || shown.get(), |id| async move {
+    let deliveries = resource(move || shown.get(), |id| async move {
         match id {
             Some(id) => webhook_deliveries(id).await,
             None => Ok(Vec::new()),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::approvals::api::approvals_waiting_count;
 use crate::live::use_live;
+use crate::ui::loading::{resource, Resource};
 
 /// Bumps whenever an approval event reaches this tab, or the live connection asks pages to
 /// reload after missing too much.
@@ -33,7 +34,7 @@ struct Waiting(Resource<i64>);
 /// Called by the shell, after the live connection is provided.
 pub fn provide_waiting_count() {
     let tick = approval_ticks();
-    let count = Resource::new(move || tick.get(), |_| async move { approvals_waiting_count().await.unwrap_or(0) });
+    let count = resource(move || tick.get(), |_| async move { approvals_waiting_count().await.unwrap_or(0) });
     provide_context(Waiting(count));
 }
 

@@ -14,7 +14,7 @@ use crate::approvals::words::{t, tr};
 use crate::i18n::{t_in, tr_in, use_lang, Texts};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::format::{format_money, format_utc};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 use crate::error::AppError;
 
 /// The less common actions' texts travel with the approvals pages, not in the first download.
@@ -57,7 +57,7 @@ pub fn ApprovalCard(id: i64, #[prop(into)] decided: Callback<()>) -> impl IntoVi
         comment: ServerAction::new(),
     };
     let Actions { approve, reject, withdraw, send_back, delegate, comment } = acts;
-    let detail = Resource::new(
+    let detail = resource(
         move || {
             let versions = [approve.version().get(), reject.version().get(), withdraw.version().get(), send_back.version().get(), delegate.version().get(), comment.version().get()];
             (tick.get(), versions)
@@ -248,7 +248,7 @@ fn MoreActions(id: i64, step_index: i64, acts: Actions, comment: RwSignal<String
     let to_step = RwSignal::new(0i64);
     let query = RwSignal::new(String::new());
     let picked = RwSignal::new(None::<(i64, String)>);
-    let people = Resource::new(move || query.get(), |q| async move {
+    let people = resource(move || query.get(), |q| async move {
         if q.trim().is_empty() { Ok(vec![]) } else { mention_people(q).await }
     });
     view! {

@@ -17,7 +17,7 @@ use crate::approvals::words::{t, tr};
 use crate::i18n::{t_in, tr_in, use_lang, Lang, Texts};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::format::{format_utc, minor_text, parse_minor};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 /// The designer's texts travel in its own chunk.
 const WORDS: &Texts = &[
@@ -224,8 +224,8 @@ pub fn FlowDesignerPage() -> impl IntoView {
     let lang = use_lang();
     let doc_type = RwSignal::new(DocType::ExpenseRequest);
     let reload = RwSignal::new(0u32);
-    let versions = Resource::new(move || (doc_type.get(), reload.get()), |(d, _)| approval_flows(d));
-    let choices = Resource::new(|| (), |_| flow_choices());
+    let versions = resource(move || (doc_type.get(), reload.get()), |(d, _)| approval_flows(d));
+    let choices = resource(|| (), |_| flow_choices());
     let editing = RwSignal::new(None::<(String, FlowDefinition)>);
     let report = RwSignal::new(None::<PublishReport>);
     let save = ServerAction::<SaveApprovalFlow>::new();

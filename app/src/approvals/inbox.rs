@@ -13,7 +13,7 @@ use crate::approvals::words::{doc_type_key, state_text};
 use crate::approvals::words::{t, tr};
 use crate::i18n::use_lang;
 use crate::ui::format::format_utc;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
@@ -33,7 +33,7 @@ pub fn ApprovalsPage() -> impl IntoView {
         let _ = (folder.get(), doc_type.get(), from.get(), until.get());
         before_key.set(None);
     });
-    let page = Resource::new(move || (filter(), tick.get(), decided.get()), |(f, ..)| approval_inbox(f));
+    let page = resource(move || (filter(), tick.get(), decided.get()), |(f, ..)| approval_inbox(f));
     let on_decided = Callback::new(move |_| decided.update(|n| *n += 1));
     view! {
         <section class="approvals-page">

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::contacts::words::{t, tr};
 use crate::ui::list::PAGE_SIZE;
+use crate::ui::loading::resource;
 
 #[server(endpoint = "contacts/list")]
 pub async fn list_contacts(text: String, before_id: Option<i64>) -> Result<Vec<ContactRow>, AppError> {
@@ -22,7 +23,7 @@ pub fn ContactsPage() -> impl IntoView {
     let lang = use_lang();
     let applied = RwSignal::new(String::new());
     let typed = RwSignal::new(String::new());
-    let first = Resource::new(move || applied.get(), |text| list_contacts(text, None));
+    let first = resource(move || applied.get(), |text| list_contacts(text, None));
     let more = RwSignal::new(Vec::<ContactRow>::new());
     let load_more = Action::new(move |before: &i64| {
         let before = *before;

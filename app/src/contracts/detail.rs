@@ -15,6 +15,7 @@ use crate::i18n::use_lang;
 use crate::live::use_live;
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::{format_day, format_money, minor_text, parse_minor};
+use crate::ui::loading::resource;
 
 fn money(amount: Option<i64>, currency: &str) -> String {
     amount.map(|a| format_money(a, currency)).unwrap_or_else(|| "—".into())
@@ -347,7 +348,7 @@ pub fn ContractDetailPage() -> impl IntoView {
             }
         });
     }
-    let data = Resource::new(move || tick.get(), move |_| contract_page(id));
+    let data = resource(move || tick.get(), move |_| contract_page(id));
     let changed = Callback::new(move |_| tick.update(|n| *n += 1));
     let forms = OpenForms { recording: RwSignal::new(None), reversing: RwSignal::new(None), reason: RwSignal::new(String::new()) };
     view! {

@@ -12,7 +12,7 @@ use crate::contracts::words::{t, tr};
 use crate::i18n::use_lang;
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::{format_money, parse_minor};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 #[derive(Clone, Copy)]
 struct LineDraft {
@@ -48,7 +48,7 @@ fn parse_line(product: &str, quantity: &str, discount: &str) -> Option<LineInput
 pub fn NewContract(#[prop(optional)] quote: bool) -> impl IntoView {
     let lang = use_lang();
     let open = RwSignal::new(false);
-    let choices = Resource::new(move || open.get(), move |open| async move { if open { Some(contract_choices().await) } else { None } });
+    let choices = resource(move || open.get(), move |open| async move { if open { Some(contract_choices().await) } else { None } });
     let next_key = StoredValue::new(0u32);
     let new_key = move || {
         next_key.update_value(|k| *k += 1);

@@ -15,6 +15,7 @@ use crate::i18n::use_lang;
 use crate::lists::{LoadMore, MineOnly, Paging, SavedViews, SearchBox};
 use crate::live::use_live;
 use crate::ui::format::format_money;
+use crate::ui::loading::resource;
 
 fn money(amount: Option<i64>, currency: &str) -> String {
     amount.map(|a| format_money(a, currency)).unwrap_or_else(|| "—".into())
@@ -67,8 +68,8 @@ pub fn ContractsPage() -> impl IntoView {
             }
         });
     }
-    let contracts = Resource::new(move || (contract_filter.get(), live_tick.get()), |(f, _)| contract_list(f, None));
-    let receivables = Resource::new(move || (tab.get(), receivable_filter.get(), live_tick.get()), |(tab, f, _)| async move {
+    let contracts = resource(move || (contract_filter.get(), live_tick.get()), |(f, _)| contract_list(f, None));
+    let receivables = resource(move || (tab.get(), receivable_filter.get(), live_tick.get()), |(tab, f, _)| async move {
         if tab == "receivables" { Some(receivable_list(f, None).await) } else { None }
     });
     let contract_pages = Paging::new(|k: &ContractRow| k.id, move |before| contract_list(contract_filter.get_untracked(), Some(before)));

@@ -14,6 +14,7 @@ use crate::i18n::use_lang;
 use crate::live::use_live;
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::format::{format_day, format_money, minor_text, parse_minor};
+use crate::ui::loading::resource;
 
 fn money(amount: Option<i64>, currency: &str) -> String {
     amount.map(|a| format_money(a, currency)).unwrap_or_else(|| "—".into())
@@ -78,7 +79,7 @@ fn Threshold() -> impl IntoView {
 #[component]
 pub fn QuotesPage() -> impl IntoView {
     let lang = use_lang();
-    let rows = Resource::new(|| (), |_| quote_list(None));
+    let rows = resource(|| (), |_| quote_list(None));
     view! {
         <section class="quotes-page">
             <div class="page-head">
@@ -185,7 +186,7 @@ pub fn QuoteDetailPage() -> impl IntoView {
             }
         });
     }
-    let data = Resource::new(move || tick.get(), move |_| quote_page(id));
+    let data = resource(move || tick.get(), move |_| quote_page(id));
     let changed = Callback::new(move |_| tick.update(|n| *n += 1));
     view! {
         <section class="quote-page">

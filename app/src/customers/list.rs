@@ -24,6 +24,7 @@ use crate::ui::fields::column_key;
 use crate::ui::files::download;
 use crate::ui::format::format_day;
 use crate::ui::list::{capped_count, COUNT_CAP};
+use crate::ui::loading::resource;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerList {
@@ -112,7 +113,7 @@ pub fn CustomersPage() -> impl IntoView {
     let bulk = ServerAction::<BulkCustomers>::new();
     let save_view = ServerAction::<SaveCustomerView>::new();
     let delete_view = ServerAction::<DeleteCustomerView>::new();
-    let data = Resource::new(
+    let data = resource(
         move || (applied.get(), bulk.version().get(), save_view.version().get(), delete_view.version().get()),
         |(spec, ..)| list_customers(spec, None),
     );

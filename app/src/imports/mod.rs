@@ -45,9 +45,9 @@ fn upload(file: web_sys::File, kind: &str, done: impl Fn(Result<ImportPreview, A
         let body = x.response_text().ok().flatten().unwrap_or_default();
         let status = x.status().unwrap_or(0);
         done(if status == 200 {
-            serde_json::from_str::<ImportPreview>(&body).map_err(|_| AppError::Internal)
+            serde_json::from_slice::<ImportPreview>(body.as_bytes()).map_err(|_| AppError::Internal)
         } else {
-            Err(serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal))
+            Err(serde_json::from_slice::<AppError>(body.as_bytes()).unwrap_or(AppError::Internal))
         });
     });
     xhr.set_onloadend(Some(onload.unchecked_ref()));

@@ -13,6 +13,7 @@ use crate::i18n::use_lang;
 use crate::leads::words::{t, tr};
 use crate::leads::status::status_key;
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadDetail {
@@ -179,7 +180,7 @@ pub fn LeadDetailPage() -> impl IntoView {
             }
         });
     }
-    let lead = Resource::new(
+    let lead = resource(
         move || (follow.version().get(), assign.version().get(), convert.version().get(), disqualify.version().get(), comment.version().get(), live_tick.get()),
         move |_| lead_page(id),
     );

@@ -17,6 +17,7 @@ use crate::leads::import::{ImportLeads, ImportLeadsPanel};
 use crate::leads::stats::RepStatsPanel;
 use crate::leads::status::{status_key, STATUSES};
 use crate::ui::list::capped_count;
+use crate::ui::loading::resource;
 
 /// The list's filters as typed: `owner` is "" (anyone), "none" (unassigned) or a user id (the
 /// domain's ListFilter holds an OwnerFilter).
@@ -134,7 +135,7 @@ pub fn LeadsPage() -> impl IntoView {
     let region = RwSignal::new(String::new());
     let create = ServerAction::<CreateLead>::new();
     let import = ServerAction::<ImportLeads>::new();
-    let overview = Resource::new(
+    let overview = resource(
         move || (applied.get(), create.version().get(), import.version().get()),
         |(f, _, _)| leads_overview(f),
     );

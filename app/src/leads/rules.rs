@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::leads::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 /// A rule as the page lists it: the editable part as the form takes it, plus what the rule shows
 /// (the domain's Rule is flat).
@@ -78,7 +79,7 @@ pub fn LeadRulesPage() -> impl IntoView {
     let lang = use_lang();
     let save = ServerAction::<SaveLeadRule>::new();
     let delete = ServerAction::<DeleteLeadRule>::new();
-    let data = Resource::new(move || (save.version().get(), delete.version().get()), |_| lead_rules());
+    let data = resource(move || (save.version().get(), delete.version().get()), |_| lead_rules());
     let editing = RwSignal::new(None::<i64>);
     let blank = || RuleInput { field: "province".into(), priority: 100, active: true, ..Default::default() };
     let form = RwSignal::new(blank());

@@ -14,7 +14,7 @@ use super::words::{channel_title, text};
 use crate::reports::chart::Chart;
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::format_money;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CampaignsData {
@@ -58,7 +58,7 @@ pub async fn create_campaign(name: String, channel: String, cost: String, starts
 pub fn CampaignsPage() -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateCampaign>::new();
-    let data = Resource::new(move || create.version().get(), |_| campaigns_view());
+    let data = resource(move || create.version().get(), |_| campaigns_view());
     let (name, channel, cost, starts, ends) = (RwSignal::new(String::new()), RwSignal::new("exhibition".to_string()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     view! {
         <section class="campaigns" data-testid="campaigns">

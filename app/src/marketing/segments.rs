@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 use crate::i18n::{t_or_main, use_lang, Lang, Texts};
 use crate::ui::action_error::{error_of, ActionError};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 const TEXTS: &Texts = &[
     ("seg.title", "客户分群", "Customer segments"),
@@ -244,7 +244,7 @@ pub fn SegmentsPage() -> impl IntoView {
             editing.set(Some(id));
         }
     });
-    let saved = Resource::new(move || (save.version().get(), delete.version().get()), |_| my_segments());
+    let saved = resource(move || (save.version().get(), delete.version().get()), |_| my_segments());
     let current = move || rule_of(outer_any.get_untracked(), &groups.get_untracked());
     view! {
         <section class="segments" data-testid="segments">

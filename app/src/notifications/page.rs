@@ -9,6 +9,7 @@ use crate::notifications::words::{t, tr};
 use crate::live::record_href;
 use crate::notifications::inbox::{describe, notification_list};
 use crate::ui::format::format_utc;
+use crate::ui::loading::resource;
 
 #[server(endpoint = "notifications/settings")]
 pub async fn notification_settings() -> Result<Vec<(String, bool)>, AppError> {
@@ -44,8 +45,8 @@ fn category_key(c: &str) -> &'static str {
 pub fn NotificationsPage() -> impl IntoView {
     let lang = use_lang();
     let set = ServerAction::<SetNotificationSetting>::new();
-    let settings = Resource::new(move || set.version().get(), |_| notification_settings());
-    let list = Resource::new(|| (), |_| notification_list(None));
+    let settings = resource(move || set.version().get(), |_| notification_settings());
+    let list = resource(|| (), |_| notification_list(None));
     view! {
         <section class="notifications-page">
             <h1>{tr("notif.title")}</h1>

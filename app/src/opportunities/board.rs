@@ -26,7 +26,7 @@ use crate::opportunities::stages::StageEditor;
 use crate::opportunities::words::{percent, t, tr};
 use crate::ui::action_error::ActionError;
 use crate::ui::format::format_money;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 /// A stage's name in the reader's language.
 pub fn stage_name(lang: Lang, s: &Stage) -> String {
@@ -378,7 +378,7 @@ pub fn OpportunitiesPage() -> impl IntoView {
     let filter = RwSignal::new(ListFilter::default());
     let tick = opportunity_ticks();
     let mover = Mover::new(tick);
-    let board = Resource::new(move || (filter.get(), tick.get()), |(f, _)| opportunity_board(f));
+    let board = resource(move || (filter.get(), tick.get()), |(f, _)| opportunity_board(f));
     let created = Callback::new(move |_: i64| tick.update(|n| *n += 1));
     view! {
         <section class="opportunities-page">

@@ -9,7 +9,7 @@ use crate::i18n::use_lang;
 use crate::opportunities::api::opportunity_forecast;
 use crate::opportunities::words::{t, tr};
 use crate::ui::format::{format_money, format_utc};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 /// How many months the forecast covers.
 const MONTHS: i64 = 6;
@@ -88,7 +88,7 @@ fn ForecastTable(rows: Vec<ForecastRow>) -> impl IntoView {
 pub fn Forecast(tick: RwSignal<u32>) -> impl IntoView {
     let lang = use_lang();
     let from = RwSignal::new(this_month());
-    let rows = Resource::new(
+    let rows = resource(
         move || (from.get(), tick.get()),
         |(month, _)| {
             let month = if month.trim().is_empty() { this_month() } else { month };

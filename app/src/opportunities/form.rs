@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::opportunities::api::{opportunity_customers, CreateOpportunity, OpportunityForm};
 use crate::opportunities::words::tr;
 use crate::ui::action_error::{error_of, ActionError};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 /// The currencies offered; CNY first (the default).
 const CURRENCIES: [&str; 4] = ["CNY", "USD", "EUR", "HKD"];
@@ -14,7 +14,7 @@ const CURRENCIES: [&str; 4] = ["CNY", "USD", "EUR", "HKD"];
 #[component]
 pub fn NewOpportunityForm(#[prop(into)] created: Callback<i64>) -> impl IntoView {
     let open = RwSignal::new(false);
-    let customers = Resource::new(move || open.get(), |open| async move { if open { Some(opportunity_customers().await) } else { None } });
+    let customers = resource(move || open.get(), |open| async move { if open { Some(opportunity_customers().await) } else { None } });
     let customer = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let amount = RwSignal::new(String::new());

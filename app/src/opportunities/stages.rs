@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::opportunities::words::{t, tr};
 use crate::ui::action_error::{error_of, ActionError};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 /// The stages when the caller is an administrator, else nothing (the editor stays hidden).
 #[server(endpoint = "opportunities/stage_settings")]
@@ -99,7 +99,7 @@ fn StageRow(stage: Option<Stage>, save: ServerAction<SaveStage>) -> impl IntoVie
 #[component]
 pub fn StageEditor(#[prop(into)] saved: Callback<()>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let stages = Resource::new(move || tick.get(), |_| stage_settings());
+    let stages = resource(move || tick.get(), |_| stage_settings());
     let save = ServerAction::<SaveStage>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {

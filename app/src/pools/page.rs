@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
 use crate::pools::words::{t, tr};
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 /// A pool as its members see it: name and how many wait (`waiting`); no settings, members or
 /// entry rules, which the domain's Pool carries for administrators.
@@ -78,7 +79,7 @@ pub fn PoolsPage() -> impl IntoView {
     let claim = ServerAction::<ClaimCustomer>::new();
     let assign = ServerAction::<AssignPoolCustomer>::new();
     let selected = RwSignal::new(None::<i64>);
-    let data = Resource::new(move || (selected.get(), claim.version().get(), assign.version().get()), |(pool, _, _)| pools_view(pool));
+    let data = resource(move || (selected.get(), claim.version().get(), assign.version().get()), |(pool, _, _)| pools_view(pool));
     let claimed = Signal::derive(move || matches!(claim.value().get(), Some(Ok(()))));
     let assigned = Signal::derive(move || matches!(assign.value().get(), Some(Ok(()))));
 

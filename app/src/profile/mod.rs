@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::format_utc;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 use words::text;
 
 /// The user's tokens and the server's clock, so that "expired" is judged by one clock.
@@ -56,7 +56,7 @@ pub fn ProfilePage() -> impl IntoView {
     let lang = use_lang();
     let make = ServerAction::<MakeToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let tokens = Resource::new(move || (make.version().get(), revoke.version().get()), |_| my_tokens());
+    let tokens = resource(move || (make.version().get(), revoke.version().get()), |_| my_tokens());
     let (name, expiry) = (RwSignal::new(String::new()), RwSignal::new("90".to_string()));
     view! {
         <section class="profile" data-testid="profile">

@@ -20,7 +20,7 @@ use crate::i18n::{use_lang, Lang};
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::files::download;
 use crate::ui::format::format_money;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 use chart::Chart;
 use words::{figure_title, text};
 
@@ -268,7 +268,7 @@ pub fn ReportsPage() -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let editing = RwSignal::new(false);
     let target_month = RwSignal::new(String::new());
-    let view_data = Resource::new(move || (query.get(), version.get()), |(q, _)| report_dashboard(q));
+    let view_data = resource(move || (query.get(), version.get()), |(q, _)| report_dashboard(q));
     view! {
         <section class="reports" data-testid="reports">
             <h1>{move || text(lang.get(), "rep.title")}</h1>

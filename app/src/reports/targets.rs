@@ -8,7 +8,7 @@ use super::words::text;
 use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::ui::action_error::{error_of, ActionError};
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 #[server(endpoint = "reports/targets")]
 pub async fn report_targets(unit_id: i64, month: String, currency: String) -> Result<Vec<TargetRow>, AppError> {
@@ -57,7 +57,7 @@ pub fn TargetEditor(unit_id: i64, currency: String, month: RwSignal<String>, ope
             saved.update(|v| *v += 1);
         }
     });
-    let rows = Resource::new(move || (open.get(), month.get()), move |(open, m)| {
+    let rows = resource(move || (open.get(), month.get()), move |(open, m)| {
         let currency = currency.clone();
         async move {
             if open { Some(report_targets(unit_id, m, currency).await) } else { None }

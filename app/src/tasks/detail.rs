@@ -10,6 +10,7 @@ use crate::i18n::{tr, use_lang};
 use crate::live::use_live;
 use crate::tasks::table::{ReportTask, TaskDto, TaskTable};
 use crate::ui::action_error::{error_of, ActionError};
+use crate::ui::loading::resource;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskPageData {
@@ -49,7 +50,7 @@ pub fn TaskDetailPage() -> impl IntoView {
             }
         });
     }
-    let data = Resource::new(move || (report.version().get(), comment.version().get(), live_tick.get()), move |_| task_page(id));
+    let data = resource(move || (report.version().get(), comment.version().get(), live_tick.get()), move |_| task_page(id));
     view! {
         <section class="task-detail">
             <ActionError error=error_of(report.value())/>

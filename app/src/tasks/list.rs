@@ -12,6 +12,7 @@ use crate::live::use_live;
 use crate::tasks::form::{CreateTask, NewTaskForm};
 use crate::tasks::table::{ReportTask, TaskDto, TaskTable};
 use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::loading::resource;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TasksView {
@@ -56,7 +57,7 @@ pub fn TasksPage() -> impl IntoView {
             }
         });
     }
-    let data = Resource::new(
+    let data = resource(
         move || (view_name.get(), open_only.get(), overdue_only.get(), create.version().get(), report.version().get(), live_tick.get()),
         |(v, open, overdue, ..)| list_tasks(v, open, overdue),
     );

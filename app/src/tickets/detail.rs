@@ -10,6 +10,7 @@ use crate::tickets::api::{ticket_page, SetTicketStatus};
 use crate::tickets::words::{code, tr};
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::format_utc;
+use crate::ui::loading::resource;
 
 #[component]
 pub fn TicketDetailPage() -> impl IntoView {
@@ -25,7 +26,7 @@ pub fn TicketDetailPage() -> impl IntoView {
         });
     }
     let status = ServerAction::<SetTicketStatus>::new();
-    let data = Resource::new(move || (tick.get(), status.version().get()), move |_| ticket_page(id));
+    let data = resource(move || (tick.get(), status.version().get()), move |_| ticket_page(id));
     let resolution = RwSignal::new(String::new());
     let go = move |to: &'static str| status.dispatch(SetTicketStatus { id, status: to.into(), resolution: resolution.get_untracked() });
     view! {

@@ -14,12 +14,12 @@ use crate::tickets::api::{ticket_customers, ticket_list, CreateTicket};
 use crate::tickets::words::{code, t, tr};
 use crate::ui::action_error::{error_of, ActionError};
 use crate::ui::format::format_utc;
-use crate::ui::loading::loaded;
+use crate::ui::loading::{loaded, resource};
 
 #[component]
 fn NewTicketForm() -> impl IntoView {
     let open = RwSignal::new(false);
-    let customers = Resource::new(move || open.get(), |open| async move { if open { Some(ticket_customers().await) } else { None } });
+    let customers = resource(move || open.get(), |open| async move { if open { Some(ticket_customers().await) } else { None } });
     let customer = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
     let category = RwSignal::new("request".to_string());
@@ -153,7 +153,7 @@ pub fn TicketsPage() -> impl IntoView {
             }
         });
     }
-    let rows = Resource::new(move || (filter.get(), tick.get()), |(f, _)| ticket_list(f, None));
+    let rows = resource(move || (filter.get(), tick.get()), |(f, _)| ticket_list(f, None));
     let pages = Paging::new(|r: &TicketRow| r.id, move |before| ticket_list(filter.get_untracked(), Some(before)));
     Effect::new(move |_| {
         if let Some(Ok(first)) = rows.get() {

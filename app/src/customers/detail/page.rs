@@ -29,6 +29,7 @@ use crate::tasks::form::{CreateTask, NewTaskForm};
 use crate::tasks::table::{ReportTask, TaskDto, TaskTable};
 use crate::ui::action_error::{error_of, first_error, ActionError};
 use crate::ui::drafts::Drafts;
+use crate::ui::loading::resource;
 
 /// Everything the customer page shows, loaded in one call so the page hydrates from one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,7 +186,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
             live_tick.get() as usize,
         ]
     };
-    let customer = Resource::new(versions, move |_| customer_page(id));
+    let customer = resource(versions, move |_| customer_page(id));
     let last_error = first_error(vec![
         error_of(share.value()),
         error_of(unshare.value()),
