@@ -30,9 +30,10 @@ echo "== bundle size (first load and per chunk, brotli) =="
 # defaults); until the bundle gets there, CI guards against growth beyond today's figures
 # (710 kB / 340 kB until the views were type-erased, the landing page and the customer list joined
 # the first download, and the files lost their custom sections and their scattered data segments
-# were merged: 400.0 kB first load, all of it in four files; the main WASM is now the largest
-# file at 371.1 kB).
-CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-410000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-380000}" \
+# were merged: 400.0 kB first load, all of it in four files; then 410 kB / 380 kB until lazily
+# loaded pages' texts left the main table and resources shared the server functions' JSON
+# decoders: 389.4 kB first load, main WASM 359.2 kB).
+CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-395000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-365000}" \
   scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
 size_status=${PIPESTATUS[0]}
 
