@@ -102,23 +102,26 @@ test('contracts filter by state and text; tickets by category; a phone shows car
 test("an administrator sets Shanghai's own price; its teams sell at it, Beijing keeps the list price", async () => {
   const admin = await openAs(env, 'admin', '/admin/prices');
   await admin.page.locator('[data-testid=price-unit] option', { hasText: '上海分公司' }).waitFor({ state: 'attached' });
-  await chooseByText(admin.page, '[data-testid=price-unit]', '上海分公司');
-  const crm = admin.page.locator('[data-testid=price-row][data-code=SW-CRM]');
+  const shanghai = await chooseByText(admin.page, '[data-testid=price-unit]', '上海分公司');
+  // Each unit's rows are told apart by the table's unit: the previous unit's table stays on screen
+  // while the next one loads.
+  const row = (unit) => admin.page.locator(`[data-testid=price-table][data-unit="${unit}"] [data-testid=price-row][data-code=SW-CRM]`);
+  const crm = row(shanghai);
   await crm.waitFor();
   const listPrice = await crm.locator('td').nth(2).innerText();
   await crm.locator('[data-testid=own-price]').fill('45,600');
   await crm.locator('[data-testid=price-save]').click();
-  await admin.page.locator('[data-testid=price-row][data-code=SW-CRM] [data-testid=effective-price]', { hasText: '45,600' }).waitFor();
+  await crm.locator('[data-testid=effective-price]', { hasText: '45,600' }).waitFor();
   // A bad price is refused with a message and changes nothing.
-  await admin.page.locator('[data-testid=price-row][data-code=SW-CRM] [data-testid=own-price]').fill('四万');
-  await admin.page.locator('[data-testid=price-row][data-code=SW-CRM] [data-testid=price-save]').click();
+  await crm.locator('[data-testid=own-price]').fill('四万');
+  await crm.locator('[data-testid=price-save]').click();
   await admin.page.locator('.price-lists .form-error').waitFor();
   // A Shanghai team inherits it; Beijing sells at the list price.
-  await chooseByText(admin.page, '[data-testid=price-unit]', '上海销售一组');
-  await admin.page.locator('[data-testid=price-row][data-code=SW-CRM] [data-testid=effective-price]', { hasText: '45,600' }).waitFor();
-  assert.equal(await admin.page.inputValue('[data-testid=price-row][data-code=SW-CRM] [data-testid=own-price]'), '');
-  await chooseByText(admin.page, '[data-testid=price-unit]', '北京分公司');
-  await admin.page.locator('[data-testid=price-row][data-code=SW-CRM] [data-testid=effective-price]', { hasText: listPrice.replace(/[^\d,.]/g, '') }).waitFor();
+  const team = await chooseByText(admin.page, '[data-testid=price-unit]', '上海销售一组');
+  await row(team).locator('[data-testid=effective-price]', { hasText: '45,600' }).waitFor();
+  assert.equal(await row(team).locator('[data-testid=own-price]').inputValue(), '');
+  const beijing = await chooseByText(admin.page, '[data-testid=price-unit]', '北京分公司');
+  await row(beijing).locator('[data-testid=effective-price]', { hasText: listPrice.replace(/[^\d,.]/g, '') }).waitFor();
 
   // The Shanghai rep's contract form offers the product at Shanghai's price.
   const sh = await openAs(env, 'sh.sales1', '/contracts');

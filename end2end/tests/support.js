@@ -123,6 +123,7 @@ export async function chooseByText(page, selector, text) {
   const value = await page.$eval(selector, (el, t) => [...el.options].find((o) => o.textContent.includes(t))?.value, text);
   assert.ok(value, `an option containing ${text} in ${selector}`);
   await page.selectOption(selector, value);
+  return value;
 }
 
 /** A new browser context signed in as `login`, on `path`, hydrated: `{ ctx, page }`. */

@@ -86,8 +86,10 @@ pub fn PriceListPage() -> impl IntoView {
     let rows = resource(
         move || (unit.get(), save.version().get()),
         |(unit, _)| async move {
+            // The rows carry the unit they were loaded for, so the table never labels one unit's
+            // prices with another's while a new choice loads.
             match unit.parse::<i64>() {
-                Ok(id) => Some(unit_price_list(id).await),
+                Ok(id) => Some((id, unit_price_list(id).await)),
                 Err(_) => None,
             }
         },
@@ -112,13 +114,12 @@ pub fn PriceListPage() -> impl IntoView {
             <ActionError error=error_of(save.value())/>
             <Transition fallback=move || view! { <p class="loading">{move || t_or_main(TEXTS, lang.get(), "shell.loading")}</p> }>
                 {move || Suspend::new(async move {
-                    let unit_id: i64 = unit.get_untracked().parse().unwrap_or(0);
                     match loaded(rows).await.flatten() {
                         None => ().into_any(),
-                        Some(Err(e)) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                        Some(Ok(rows)) if rows.is_empty() => view! { <p class="muted">{text("price.none")}</p> }.into_any(),
-                        Some(Ok(rows)) => view! {
-                            <table class="records" data-testid="price-table">
+                        Some((_, Err(e))) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                        Some((_, Ok(rows))) if rows.is_empty() => view! { <p class="muted">{text("price.none")}</p> }.into_any(),
+                        Some((unit_id, Ok(rows))) => view! {
+                            <table class="records" data-testid="price-table" data-unit=unit_id.to_string()>
                                 <thead><tr>
                                     <th>{text("price.line")}</th><th>{text("price.product")}</th><th class="num">{text("price.list")}</th>
                                     <th>{text("price.own")}</th><th class="num">{text("price.effective")}</th>
