@@ -468,6 +468,32 @@ pub fn assert_complete(table: &Texts) {
     }
 }
 
+/// Gives a page's words module (one holding `TEXTS`) its `t` and `tr`, which look in that table
+/// first and then in the main one, and the test that the table is complete.
+macro_rules! own_texts {
+    () => {
+        /// The text for `key`: from this module's table, or else the main one.
+        pub fn t(lang: $crate::i18n::Lang, key: &'static str) -> &'static str {
+            $crate::i18n::t_or_main(TEXTS, lang, key)
+        }
+
+        /// A reactive text for views, this module's table first.
+        pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+            let lang = $crate::i18n::use_lang();
+            move || t(::leptos::prelude::Get::get(&lang), key)
+        }
+
+        #[cfg(test)]
+        mod own_texts {
+            #[test]
+            fn are_complete_in_both_languages() {
+                $crate::i18n::assert_complete(super::TEXTS);
+            }
+        }
+    };
+}
+pub(crate) use own_texts;
+
 /// A reactive translated text for views: `{tr("nav.customers")}`.
 pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
     let lang = use_lang();

@@ -3,9 +3,7 @@
 
 use domain_types::approvals::DocType;
 
-use leptos::prelude::*;
-
-use crate::i18n::{t_in, use_lang, Lang, Texts};
+use crate::i18n::{Lang, Texts};
 
 /// The approvals pages' texts: they travel in those pages' chunks, not in the first download.
 pub const TEXTS: &Texts = &[
@@ -67,20 +65,7 @@ pub const TEXTS: &Texts = &[
     ("appr.act.skip", "跳过（本步无需审批）", "skipped (no approver needed)"),
 ];
 
-/// An approvals text, or a shared one (loading, field names) from the main table.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    if TEXTS.iter().any(|(k, _, _)| *k == key) {
-        t_in(TEXTS, lang, key)
-    } else {
-        crate::i18n::t(lang, key)
-    }
-}
-
-/// A reactive text for views, as `crate::i18n::tr` but with the approvals' table first.
-pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-    let lang = use_lang();
-    move || t(lang.get(), key)
-}
+crate::i18n::own_texts!();
 
 pub fn doc_type_key(doc_type: DocType) -> &'static str {
     match doc_type {
@@ -154,7 +139,6 @@ mod texts {
 
     #[test]
     fn approvals_texts_are_complete_and_shared_ones_still_found() {
-        crate::i18n::assert_complete(TEXTS);
         assert_eq!(t(Lang::En, "appr.approve"), "Approve");
         assert_eq!(t(Lang::Zh, "appr.approve"), "同意");
         assert_eq!(t(Lang::En, "shell.loading"), crate::i18n::t(Lang::En, "shell.loading"));

@@ -1,9 +1,7 @@
 //! The contracts pages' texts: they travel in those pages' chunks, not in the first download.
 //! Keys this table lacks fall back to the main table.
 
-use leptos::prelude::*;
-
-use crate::i18n::{use_lang, Lang, Texts};
+use crate::i18n::Texts;
 
 pub const TEXTS: &Texts = &[
     ("k.contracts", "合同", "Contracts"),
@@ -104,15 +102,7 @@ pub const TEXTS: &Texts = &[
     ("k.reject_reason", "退回原因（必填）", "Reason (required)"),
 ];
 
-/// The text for `key`: from this table, or else the main one.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    crate::i18n::t_or_main(TEXTS, lang, key)
-}
-
-pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-    let lang = use_lang();
-    move || t(lang.get(), key)
-}
+crate::i18n::own_texts!();
 
 /// The key of a contract state's name.
 pub fn state_key(state: &str) -> &'static str {
@@ -131,13 +121,5 @@ pub fn method_key(method: &str) -> &'static str {
         "cheque" => "k.method.cheque",
         "online" => "k.method.online",
         _ => "k.method.other",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_texts_are_complete_in_both_languages() {
-        crate::i18n::assert_complete(super::TEXTS);
     }
 }

@@ -2,9 +2,7 @@
 //! in the first download.
 //! Keys this table lacks fall back to the main table.
 
-use leptos::prelude::*;
-
-use crate::i18n::{use_lang, Lang, Texts};
+use crate::i18n::Texts;
 
 pub const TEXTS: &Texts = &[
     ("comment.title", "讨论", "Discussion"),
@@ -13,20 +11,4 @@ pub const TEXTS: &Texts = &[
     ("comment.add", "发表", "Post"),
 ];
 
-/// The text for `key`: from this table, or else the main one.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    crate::i18n::t_or_main(TEXTS, lang, key)
-}
-
-pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-    let lang = use_lang();
-    move || t(lang.get(), key)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_texts_are_complete_in_both_languages() {
-        crate::i18n::assert_complete(super::TEXTS);
-    }
-}
+crate::i18n::own_texts!();

@@ -1,9 +1,7 @@
 //! Texts of the leads pages: they travel in those pages' chunks, not in the first download.
 //! Keys this table lacks fall back to the main table.
 
-use leptos::prelude::*;
-
-use crate::i18n::{use_lang, Lang, Texts};
+use crate::i18n::Texts;
 
 pub const TEXTS: &Texts = &[
     ("lead.title", "线索", "Leads"),
@@ -66,20 +64,4 @@ pub const TEXTS: &Texts = &[
     ("rule.delete", "删除", "Delete"),
 ];
 
-/// The text for `key`: from this table, or else the main one.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    crate::i18n::t_or_main(TEXTS, lang, key)
-}
-
-pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-    let lang = use_lang();
-    move || t(lang.get(), key)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_texts_are_complete_in_both_languages() {
-        crate::i18n::assert_complete(super::TEXTS);
-    }
-}
+crate::i18n::own_texts!();

@@ -1,9 +1,7 @@
 //! The opportunity pages' texts (in those pages' chunks); keys this table lacks fall back to the
 //! main one.
 
-use leptos::prelude::*;
-
-use crate::i18n::{use_lang, Lang, Texts};
+use crate::i18n::Texts;
 
 pub const TEXTS: &Texts = &[
     ("pipe.title", "商机", "Opportunities"),
@@ -52,14 +50,7 @@ pub const TEXTS: &Texts = &[
     ("pipe.no_forecast", "这几个月没有预计成交的商机。", "No opportunities are expected to close in these months."),
 ];
 
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    crate::i18n::t_or_main(TEXTS, lang, key)
-}
-
-pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-    let lang = use_lang();
-    move || t(lang.get(), key)
-}
+crate::i18n::own_texts!();
 
 /// A win probability in basis points as a percentage: "60%", "12.5%".
 pub fn percent(bp: i64) -> String {
@@ -74,10 +65,10 @@ pub fn percent(bp: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
-    fn the_texts_are_complete_in_both_languages() {
-        crate::i18n::assert_complete(TEXTS);
+    fn its_texts_and_shared_ones_are_found() {
         assert_eq!(t(Lang::En, "pipe.weighted"), "Weighted amount");
         assert_eq!(t(Lang::Zh, "nav.opportunities"), "商机");
     }

