@@ -8,6 +8,7 @@ use crate::customers::detail::record::{shown_value, FieldDto};
 use crate::error::AppError;
 use crate::i18n::use_lang;
 use crate::customers::detail::words::{t, tr};
+use crate::ui::drafts::Drafts;
 use crate::ui::fields::column_key;
 use crate::ui::format::format_day;
 
@@ -27,11 +28,17 @@ pub async fn customer_as_of(id: i64, date: String) -> Result<(String, Vec<FieldD
 #[component]
 pub fn History(id: i64, history: Vec<FieldChange>) -> impl IntoView {
     let lang = use_lang();
-    let date = RwSignal::new(String::new());
+    // The dates live in the page's drafts: a live update rebuilds this card, and the user's
+    // question must survive it (it is asked again, so the answer is current too).
+    let drafts = use_context::<Drafts>().unwrap_or_default();
+    let date = drafts.as_of_typed;
     let as_of = Action::new(move |d: &String| {
         let d = d.clone();
         async move { customer_as_of(id, d).await }
     });
+    if let Some(asked) = drafts.as_of_asked.get_untracked() {
+        as_of.dispatch(asked);
+    }
     let none = history.is_empty();
     view! {
         <div class="card">
@@ -54,6 +61,7 @@ pub fn History(id: i64, history: Vec<FieldChange>) -> impl IntoView {
             </table>
             <form class="inline" on:submit=move |ev| {
                 ev.prevent_default();
+                drafts.as_of_asked.set(Some(date.get_untracked()));
                 as_of.dispatch(date.get_untracked());
             }>
                 <label><span class="muted small">{tr("hist.as_of")}</span><input type="date" bind:value=date required data-testid="as-of-date"/></label>

@@ -120,7 +120,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let comment = ServerAction::<AddComment>::new();
     // What the user is typing lives here, outside the part that reloads, so a live update never
     // wipes it; an open edit form defers the update until it is saved or cancelled.
-    let drafts = Drafts { follow_note: RwSignal::new(String::new()), note: RwSignal::new(String::new()), editing: RwSignal::new(false) };
+    let drafts = Drafts::new();
     provide_context(drafts);
     let comment_draft = RwSignal::new(String::new());
     provide_context(CommentDraft(comment_draft));
