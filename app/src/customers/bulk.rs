@@ -77,8 +77,70 @@ pub async fn export_customers(ids: Vec<i64>, spec: ListSpec) -> Result<ExportFil
     Ok(ExportFile { file_name: format!("customers-{date}.csv"), csv: to_csv(&header, &table.rows), rows: table.rows.len(), skipped: table.skipped })
 }
 
-/// The export as the list runs it: chosen ids (none: everything the spec shows) and the spec.
-pub type ExportAction = Action<(Vec<i64>, ListSpec), Result<ExportFile, AppError>>;
+/// What the list's tools (bulk actions, the export, saving and deleting views) are doing and last
+/// did. The page owns it, so a report outlives the selection that caused it; the tools' code is
+/// fetched when first used, and reports here.
+#[derive(Clone, Copy)]
+pub struct ListTools {
+    pub bulk: RwSignal<Option<BulkOutcome>>,
+    /// Rows written and rows skipped by the last export.
+    pub exported: RwSignal<Option<(usize, usize)>>,
+    pub error: RwSignal<Option<AppError>>,
+    /// A request is under way: the tools wait (a double click sends one request).
+    pub busy: RwSignal<bool>,
+    /// Counts the changes a tool made to what the list shows; the list reloads on each.
+    pub changed: RwSignal<u32>,
+}
+
+impl ListTools {
+    pub fn new() -> Self {
+        Self {
+            bulk: RwSignal::new(None),
+            exported: RwSignal::new(None),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            changed: RwSignal::new(0),
+        }
+    }
+
+    /// Runs one tool's request unless another is under way; `done` gets its answer, an error shows.
+    pub fn run<T: 'static>(self, request: impl std::future::Future<Output = Result<T, AppError>> + 'static, done: impl FnOnce(T) + 'static) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = request.await;
+            self.busy.set(false);
+            match answer {
+                Ok(value) => {
+                    self.error.set(None);
+                    done(value);
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+        });
+    }
+
+    /// Exports the chosen customers (none: all the spec shows) as a CSV download.
+    pub fn export(self, ids: Vec<i64>, spec: ListSpec) {
+        self.run(export_download(ids, spec), move |counts| self.exported.set(Some(counts)));
+    }
+}
+
+impl Default for ListTools {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Fetches the export and offers it as a file; in its own chunk, fetched on the first export.
+#[lazy]
+async fn export_download(ids: Vec<i64>, spec: ListSpec) -> Result<(usize, usize), AppError> {
+    let file = export_customers(ids, spec).await?;
+    crate::ui::files::download(&file.file_name, "text/csv;charset=utf-8", &file.csv);
+    Ok((file.rows, file.skipped))
+}
 
 fn refusal_key(reason: &str) -> &'static str {
     match reason {
@@ -93,10 +155,10 @@ fn refusal_key(reason: &str) -> &'static str {
 
 /// What the last bulk action or export did.
 #[component]
-pub fn BulkReport(bulk: ServerAction<BulkCustomers>, export: ExportAction) -> impl IntoView {
+pub fn BulkReport(tools: ListTools) -> impl IntoView {
     let lang = use_lang();
     view! {
-        {move || bulk.value().get().and_then(|r| r.ok()).map(|r| {
+        {move || tools.bulk.get().map(|r| {
             let refused = r.refused.clone();
             view! {
                 <div class="notice" data-testid="bulk-result">
@@ -118,75 +180,99 @@ pub fn BulkReport(bulk: ServerAction<BulkCustomers>, export: ExportAction) -> im
                 </div>
             }
         })}
-        {move || export.value().get().and_then(|r| r.ok()).map(|f| view! {
+        {move || tools.exported.get().map(|(rows, skipped)| view! {
             <p class="notice" data-testid="export-result">
-                {move || t(lang.get(), "export.result").replace("{rows}", &f.rows.to_string()).replace("{skipped}", &f.skipped.to_string())}
+                {move || t(lang.get(), "export.result").replace("{rows}", &rows.to_string()).replace("{skipped}", &skipped.to_string())}
             </p>
         })}
     }
 }
 
-/// Actions on the selected customers; shown while something is selected.
+/// The bar above the list: "export all" while nothing is selected, the actions on the selection
+/// once something is. Most visits never select, so those actions' code is fetched on the first
+/// selection.
 #[component]
-pub fn BulkBar(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, bulk: ServerAction<BulkCustomers>, export: ExportAction, spec: ListSpec) -> impl IntoView {
+pub fn BulkBar(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, spec: ListSpec, tools: ListTools) -> impl IntoView {
+    let can_export = setup.can_export;
+    let any = move || !selected.get().is_empty();
+    let all_spec = spec.clone();
+    let args = StoredValue::new((setup, spec));
+    view! {
+        <div class="bulk-bar" data-testid="bulk-bar">
+            <Show when=any>
+                <Suspense fallback=|| ()>
+                    {Suspend::new({
+                        let (setup, spec) = args.get_value();
+                        selection_actions(setup, selected, spec, tools)
+                    })}
+                </Suspense>
+            </Show>
+            <Show when=move || can_export && !any()>
+                <button class="secondary" data-testid="export-all" disabled=move || tools.busy.get() on:click={
+                    let spec = all_spec.clone();
+                    move |_| tools.export(vec![], spec.clone())
+                }>{tr("export.all")}</button>
+            </Show>
+        </div>
+    }
+}
+
+#[lazy]
+fn selection_actions(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, spec: ListSpec, tools: ListTools) -> AnyView {
+    view! { <SelectionActions setup selected spec tools/> }.into_any()
+}
+
+/// Assign, tag, untag, release or export the selected customers.
+#[component]
+fn SelectionActions(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, spec: ListSpec, tools: ListTools) -> impl IntoView {
     let lang = use_lang();
     let to_user = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let ids = move || selected.get().into_iter().collect::<Vec<_>>();
+    let ids = move || selected.get_untracked().into_iter().collect::<Vec<_>>();
     let run = move |request: BulkRequest| {
-        bulk.dispatch(BulkCustomers { ids: ids(), request });
+        tools.run(bulk_customers(ids(), request), move |outcome| {
+            tools.bulk.set(Some(outcome));
+            tools.changed.update(|n| *n += 1);
+        });
     };
     let (can_assign, can_tag, can_export) = (setup.can_assign, setup.can_tag, setup.can_export);
     let users = setup.users.clone();
-    let all_spec = spec.clone();
-    let any = move || !selected.get().is_empty();
+    let busy = move || tools.busy.get();
     view! {
-        <div class="bulk-bar" data-testid="bulk-bar">
-            <Show when=any>
-                <strong data-testid="selected-count">{move || t(lang.get(), "bulk.selected").replace("{n}", &selected.get().len().to_string())}</strong>
-                <button class="link" on:click=move |_| selected.set(BTreeSet::new())>{tr("bulk.clear")}</button>
-            </Show>
-            <Show when=move || any() && can_assign>
-                <form class="inline" on:submit=move |ev| {
-                    ev.prevent_default();
-                    if let Ok(u) = to_user.get_untracked().parse() { run(BulkRequest::Assign { to_user: u }); }
-                }>
-                    <select bind:value=to_user required data-testid="bulk-assign-to">
-                        <option value="">{tr("pool.assign")}</option>
-                        {users.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
-                    </select>
-                    <button type="submit" class="secondary" data-testid="bulk-assign">{tr("bulk.assign")}</button>
-                </form>
-            </Show>
-            <Show when=move || any() && can_tag>
-                <form class="inline" on:submit=move |ev| ev.prevent_default()>
-                    <input bind:value=tag list="tag-choices" placeholder=move || t(lang.get(), "cust.tags") data-testid="bulk-tag"/>
-                    <button type="button" class="secondary" data-testid="bulk-add-tag" on:click=move |_| run(BulkRequest::AddTag { tag: tag.get_untracked() })>{tr("bulk.add_tag")}</button>
-                    <button type="button" class="secondary" data-testid="bulk-remove-tag" on:click=move |_| run(BulkRequest::RemoveTag { tag: tag.get_untracked() })>{tr("bulk.remove_tag")}</button>
-                </form>
-            </Show>
-            <Show when=any>
-                <form class="inline" on:submit=move |ev| {
-                    ev.prevent_default();
-                    run(BulkRequest::Release { reason: reason.get_untracked() });
-                }>
-                    <input bind:value=reason required placeholder=move || t(lang.get(), "pool.reason") data-testid="bulk-reason"/>
-                    <button type="submit" class="secondary" data-testid="bulk-release">{tr("pool.release")}</button>
-                </form>
-            </Show>
-            <Show when=move || any() && can_export>
-                <button class="secondary" data-testid="bulk-export" on:click={
-                    let spec = spec.clone();
-                    move |_| { export.dispatch((ids(), spec.clone())); }
-                }>{tr("export.selected")}</button>
-            </Show>
-            <Show when=move || can_export && !any()>
-                <button class="secondary" data-testid="export-all" disabled=move || export.pending().get() on:click={
-                    let spec = all_spec.clone();
-                    move |_| { export.dispatch((vec![], spec.clone())); }
-                }>{tr("export.all")}</button>
-            </Show>
-        </div>
+        <strong data-testid="selected-count">{move || t(lang.get(), "bulk.selected").replace("{n}", &selected.get().len().to_string())}</strong>
+        <button class="link" on:click=move |_| selected.set(BTreeSet::new())>{tr("bulk.clear")}</button>
+        <Show when=move || can_assign>
+            <form class="inline" on:submit=move |ev| {
+                ev.prevent_default();
+                if let Ok(u) = to_user.get_untracked().parse() { run(BulkRequest::Assign { to_user: u }); }
+            }>
+                <select bind:value=to_user required data-testid="bulk-assign-to">
+                    <option value="">{tr("pool.assign")}</option>
+                    {users.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="secondary" data-testid="bulk-assign" disabled=busy>{tr("bulk.assign")}</button>
+            </form>
+        </Show>
+        <Show when=move || can_tag>
+            <form class="inline" on:submit=move |ev| ev.prevent_default()>
+                <input bind:value=tag list="tag-choices" placeholder=move || t(lang.get(), "cust.tags") data-testid="bulk-tag"/>
+                <button type="button" class="secondary" data-testid="bulk-add-tag" disabled=busy on:click=move |_| run(BulkRequest::AddTag { tag: tag.get_untracked() })>{tr("bulk.add_tag")}</button>
+                <button type="button" class="secondary" data-testid="bulk-remove-tag" disabled=busy on:click=move |_| run(BulkRequest::RemoveTag { tag: tag.get_untracked() })>{tr("bulk.remove_tag")}</button>
+            </form>
+        </Show>
+        <form class="inline" on:submit=move |ev| {
+            ev.prevent_default();
+            run(BulkRequest::Release { reason: reason.get_untracked() });
+        }>
+            <input bind:value=reason required placeholder=move || t(lang.get(), "pool.reason") data-testid="bulk-reason"/>
+            <button type="submit" class="secondary" data-testid="bulk-release" disabled=busy>{tr("pool.release")}</button>
+        </form>
+        <Show when=move || can_export>
+            <button class="secondary" data-testid="bulk-export" disabled=busy on:click={
+                let spec = spec.clone();
+                move |_| tools.export(ids(), spec.clone())
+            }>{tr("export.selected")}</button>
+        </Show>
     }
 }

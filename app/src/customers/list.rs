@@ -12,16 +12,15 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::activity::new_customer::NewCustomer;
-use crate::customers::bulk::{export_customers, BulkBar, BulkCustomers, BulkReport, ExportAction};
+use crate::customers::bulk::{BulkBar, BulkReport, ListTools};
 use crate::customers::filters::FilterForm;
 use crate::customers::rows::CustomerRow;
 use crate::customers::spec::{ListSetup, ListSpec, COLUMNS, DEFAULT_COLUMNS};
-use crate::customers::views::{DeleteCustomerView, SaveCustomerView, ViewsBar};
+use crate::customers::views::ViewsBar;
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
-use crate::ui::action_error::{error_of, first_error, ActionError};
+use crate::ui::action_error::ActionError;
 use crate::ui::fields::column_key;
-use crate::ui::files::download;
 use crate::ui::format::format_day;
 use crate::ui::list::{capped_count, COUNT_CAP};
 use crate::ui::loading::resource;
@@ -110,48 +109,34 @@ pub fn CustomersPage() -> impl IntoView {
     let lang = use_lang();
     // None: the state the user left the list in.
     let applied = RwSignal::new(None::<ListSpec>);
-    let bulk = ServerAction::<BulkCustomers>::new();
-    let save_view = ServerAction::<SaveCustomerView>::new();
-    let delete_view = ServerAction::<DeleteCustomerView>::new();
-    let data = resource(
-        move || (applied.get(), bulk.version().get(), save_view.version().get(), delete_view.version().get()),
-        |(spec, ..)| list_customers(spec, None),
-    );
+    let tools = ListTools::new();
+    let data = resource(move || (applied.get(), tools.changed.get()), |(spec, _)| list_customers(spec, None));
     let more_rows = RwSignal::new(Vec::<CustomerRow>::new());
     let next = RwSignal::new(None::<Option<String>>);
     let selected = RwSignal::new(BTreeSet::<i64>::new());
-    let load_more = Action::new(move |after: &String| {
-        let after = after.clone();
+    // The next page goes through the list's tools like the other requests: one at a time, so a
+    // double click asks once, and a failure shows in the page's error line.
+    let load_more = move |after: String| {
         let spec = applied.get_untracked();
-        async move { list_customers(spec, Some(after)).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = load_more.value().get() {
-            more_rows.update(|r| r.extend(page.rows.clone()));
-            next.set(Some(page.next.clone()));
-        }
-    });
-    let export = Action::new(move |(ids, spec): &(Vec<i64>, ListSpec)| {
-        let (ids, spec) = (ids.clone(), spec.clone());
-        async move { export_customers(ids, spec).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(file)) = export.value().get() {
-            download(&file.file_name, "text/csv;charset=utf-8", &file.csv);
-        }
-    });
+        tools.run(list_customers(spec, Some(after)), move |page| {
+            more_rows.update(|r| r.extend(page.rows));
+            next.set(Some(page.next));
+        });
+    };
     // A changed list starts over: extra pages and the selection belong to the old one.
     let reset = move || {
         more_rows.set(vec![]);
         next.set(None);
         selected.set(BTreeSet::new());
     };
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = bulk.value().get() {
+    // A tool changed what the list shows: it reloads from the first page.
+    Effect::new(move |seen: Option<u32>| {
+        let now = tools.changed.get();
+        if seen.is_some_and(|n| n != now) {
             reset();
         }
+        now
     });
-    let errors = first_error(vec![error_of(bulk.value()), error_of(save_view.value()), error_of(delete_view.value()), error_of(export.value()), error_of(load_more.value())]);
 
     view! {
         <section class="customers">
@@ -165,14 +150,14 @@ pub fn CustomersPage() -> impl IntoView {
                 </nav>
             </div>
             <NewCustomer/>
-            <ActionError error=errors/>
-            <BulkReport bulk export/>
+            <ActionError error=tools.error.into()/>
+            <BulkReport tools/>
             <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <p class="form-error" data-testid="list-error">{move || e.message(lang.get())}</p> }.into_any(),
                         Ok(list) => view! {
-                            <ListBody list applied selected more_rows next load_more bulk save_view delete_view export reset/>
+                            <ListBody list applied selected more_rows next load_more tools reset/>
                         }.into_any(),
                     }
                 })}
@@ -189,11 +174,8 @@ fn ListBody(
     selected: RwSignal<BTreeSet<i64>>,
     more_rows: RwSignal<Vec<CustomerRow>>,
     next: RwSignal<Option<Option<String>>>,
-    load_more: Action<String, Result<CustomerList, AppError>>,
-    bulk: ServerAction<BulkCustomers>,
-    save_view: ServerAction<SaveCustomerView>,
-    delete_view: ServerAction<DeleteCustomerView>,
-    export: ExportAction,
+    load_more: impl Fn(String) + Copy + Send + Sync + 'static,
+    tools: ListTools,
     reset: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -246,10 +228,7 @@ fn ListBody(
             });
         });
     }
-    let exact = Action::new(|spec: &ListSpec| {
-        let spec = spec.clone();
-        async move { count_customers_exactly(spec).await }
-    });
+    let exact = RwSignal::new(None::<i64>);
     let total = list.total.unwrap_or(0);
     let first_next = list.next.clone();
     let next_after = Signal::derive(move || next.get().unwrap_or_else(|| first_next.clone()));
@@ -260,20 +239,20 @@ fn ListBody(
     };
 
     view! {
-        <ViewsBar views=setup.views.clone() form apply save_view delete_view/>
+        <ViewsBar views=setup.views.clone() form apply tools/>
         <FilterForm setup=setup.clone() shown=shown.clone() form apply/>
-        <BulkBar setup=setup.clone() selected bulk export spec=spec.clone()/>
+        <BulkBar setup=setup.clone() selected spec=spec.clone() tools/>
         <p class="muted" data-testid="customer-count">
             {move || {
-                let shown = match exact.value().get() {
-                    Some(Ok(n)) => n.to_string(),
-                    _ => capped_count(total),
+                let shown = match exact.get() {
+                    Some(n) => n.to_string(),
+                    None => capped_count(total),
                 };
                 t(lang.get(), "cust.count").replace("{n}", &shown)
             }}
-            <Show when=move || { total > COUNT_CAP && exact.value().get().is_none() }>
-                " "<button class="link" data-testid="count-exactly" disabled=move || exact.pending().get()
-                    on:click={ let spec = spec_for_count.clone(); move |_| { exact.dispatch(spec.clone()); } }>{tr("cust.count_exactly")}</button>
+            <Show when=move || { total > COUNT_CAP && exact.get().is_none() }>
+                " "<button class="link" data-testid="count-exactly" disabled=move || tools.busy.get()
+                    on:click={ let spec = spec_for_count.clone(); move |_| tools.run(count_customers_exactly(spec.clone()), move |n| exact.set(Some(n))) }>{tr("cust.count_exactly")}</button>
             </Show>
         </p>
         <Show when=move || total == 0>
@@ -306,8 +285,8 @@ fn ListBody(
             </tbody>
         </table>
         <Show when=move || next_after.get().is_some()>
-            <button class="secondary" data-testid="load-more" disabled=move || load_more.pending().get()
-                on:click=move |_| { if let Some(after) = next_after.get_untracked() { load_more.dispatch(after); } }>
+            <button class="secondary" data-testid="load-more" disabled=move || tools.busy.get()
+                on:click=move |_| { if let Some(after) = next_after.get_untracked() { load_more(after); } }>
                 {tr("cust.more")}
             </button>
         </Show>

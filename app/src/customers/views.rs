@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use crate::customers::bulk::ListTools;
 use crate::customers::spec::{ListSpec, SavedViewDto, DEFAULT_COLUMNS};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
@@ -24,6 +25,17 @@ pub async fn delete_customer_view(id: i64) -> Result<(), AppError> {
     use crate::server::{actor, domain_err};
     let (st, actor) = actor().await?;
     domain::views::delete(&st.db, &actor, id).await.map_err(domain_err)
+}
+
+// Saving and deleting travel in their own chunk, fetched on first use: most visits only pick a view.
+#[lazy]
+async fn save_view(name: String, spec: ListSpec) -> Result<i64, AppError> {
+    save_customer_view(name, spec).await
+}
+
+#[lazy]
+async fn delete_view(id: i64) -> Result<(), AppError> {
+    delete_customer_view(id).await
 }
 
 /// The columns a user may see: those whose field their roles let them read.
@@ -47,8 +59,7 @@ pub fn ViewsBar(
     views: Vec<SavedViewDto>,
     form: RwSignal<ListSpec>,
     apply: impl Fn(ListSpec) + Copy + Send + Sync + 'static,
-    save_view: ServerAction<SaveCustomerView>,
-    delete_view: ServerAction<DeleteCustomerView>,
+    tools: ListTools,
 ) -> impl IntoView {
     let lang = use_lang();
     let view_name = RwSignal::new(String::new());
@@ -69,10 +80,10 @@ pub fn ViewsBar(
             </label>
             <form class="save-view" on:submit=move |ev| {
                 ev.prevent_default();
-                save_view.dispatch(SaveCustomerView { name: view_name.get_untracked(), spec: form.get_untracked() });
+                tools.run(save_view(view_name.get_untracked(), form.get_untracked()), move |_| tools.changed.update(|n| *n += 1));
             }>
                 <input bind:value=view_name placeholder=move || t(lang.get(), "view.name") data-testid="view-name"/>
-                <button type="submit" class="secondary" data-testid="view-save">{tr("view.save")}</button>
+                <button type="submit" class="secondary" data-testid="view-save" disabled=move || tools.busy.get()>{tr("view.save")}</button>
             </form>
             {views.iter().map(|v| {
                 let id = v.id;
@@ -80,8 +91,8 @@ pub fn ViewsBar(
                 view! {
                     <span class="chip">
                         {name}
-                        <button class="link danger" title=move || t(lang.get(), "view.delete") data-testid="view-delete"
-                            on:click=move |_| { delete_view.dispatch(DeleteCustomerView { id }); }>"×"</button>
+                        <button class="link danger" title=move || t(lang.get(), "view.delete") data-testid="view-delete" disabled=move || tools.busy.get()
+                            on:click=move |_| tools.run(delete_view(id), move |_| tools.changed.update(|n| *n += 1))>"×"</button>
                     </span>
                 }
             }).collect_view()}
