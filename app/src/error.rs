@@ -4,12 +4,14 @@
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::i18n::{t, Lang};
 use crate::ui::format::format_utc;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// On the wire as serde's derive writes an enum (`"Forbidden"`, `{"Conflict": "no_pool"}`,
+/// `{"AlreadyDecided": {"by": "…", "at": 0}}`); read back by the `wire` module's one decoder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 pub enum AppError {
     #[error("not signed in")]
     Unauthenticated,
@@ -101,17 +103,13 @@ impl AppError {
             AppError::CoolingDown { until_ms } => t(lang, "err.cooling_down").replace("{until}", &format_utc(*until_ms)),
             AppError::MentionNotAllowed { name } => t(lang, "err.mention_not_allowed").replace("{name}", name),
             AppError::Conflict(code) if code.starts_with("lead_") => lead_conflict_message(lang, code),
-            AppError::Conflict(code) if code == "already_in_pool" => t(lang, "err.already_in_pool").into(),
-            AppError::Conflict(code) if code == "no_pool" => t(lang, "err.no_pool").into(),
-            AppError::Conflict(code) if code == "changed_meanwhile" => t(lang, "err.changed_meanwhile").into(),
             AppError::AlreadyDecided { by, at } => t(lang, "err.already_decided").replace("{by}", by).replace("{at}", &format_utc(*at)),
             AppError::UnderApproval { approval_id } => t(lang, "err.under_approval").replace("{id}", &approval_id.to_string()),
             AppError::CannotReadDocument { name } => t(lang, "err.cannot_read_document").replace("{name}", name),
             AppError::Overpayment { outstanding_minor, currency } => {
                 t(lang, "err.overpayment").replace("{left}", &crate::ui::format::format_money(*outstanding_minor, currency))
             }
-            AppError::Conflict(code) if approval_conflict_key(code).is_some() => t(lang, approval_conflict_key(code).unwrap_or("err.conflict")).into(),
-            AppError::Conflict(_) => t(lang, "err.conflict").into(),
+            AppError::Conflict(code) => t(lang, key_of(CONFLICT_KEYS, code).unwrap_or("err.conflict")).into(),
             AppError::Internal => t(lang, "err.internal").into(),
             AppError::BadRequest(_) => t(lang, "err.bad_request").into(),
             AppError::Transport(_) => t(lang, "err.transport").into(),
@@ -147,33 +145,33 @@ pub fn fail(err: AppError) -> AppError {
     err
 }
 
-/// The message key of an approval's conflict code.
-fn approval_conflict_key(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "no_flow" => "err.no_flow",
-        "document_not_draft" => "err.document_not_draft",
-        "withdraw_after_decision" => "err.withdraw_after_decision",
-        "approval_finished" => "err.approval_finished",
-        "no_earlier_step" => "err.no_earlier_step",
-        "already_asked" => "err.already_asked",
-        "no_approver" => "err.no_approver",
-        "flow_not_draft" => "err.flow_not_draft",
-        "contract_not_approved" => "err.contract_not_approved",
-        "contract_already_signed" => "err.contract_already_signed",
-        "receipt_already_reversed" => "err.receipt_already_reversed",
-        "idempotency_key_reused" => "err.idempotency_key_reused",
-        "contract_not_signed" => "err.contract_not_signed",
-        "invoice_already_decided" => "err.invoice_already_decided",
-        "invoice_number_taken" => "err.invoice_number_taken",
-        "ticket_transition" => "err.ticket_transition",
-        "opportunity_moved" => "err.opportunity_moved",
-        "stage_in_use" => "err.stage_in_use",
-        "stage_last_of_outcome" => "err.stage_last_of_outcome",
-        "quote_not_approved" => "err.quote_not_approved",
-        "quote_already_contracted" => "err.quote_already_contracted",
-        _ => return None,
-    })
-}
+/// The message keys of conflict codes that have their own words (pools, approvals, contracts, receipts, invoices, tickets, quotes, stages); leads' are in [`lead_conflict_message`].
+const CONFLICT_KEYS: &[(&str, &str)] = &[
+    ("already_in_pool", "err.already_in_pool"),
+    ("no_pool", "err.no_pool"),
+    ("changed_meanwhile", "err.changed_meanwhile"),
+    ("no_flow", "err.no_flow"),
+    ("document_not_draft", "err.document_not_draft"),
+    ("withdraw_after_decision", "err.withdraw_after_decision"),
+    ("approval_finished", "err.approval_finished"),
+    ("no_earlier_step", "err.no_earlier_step"),
+    ("already_asked", "err.already_asked"),
+    ("no_approver", "err.no_approver"),
+    ("flow_not_draft", "err.flow_not_draft"),
+    ("contract_not_approved", "err.contract_not_approved"),
+    ("contract_already_signed", "err.contract_already_signed"),
+    ("receipt_already_reversed", "err.receipt_already_reversed"),
+    ("idempotency_key_reused", "err.idempotency_key_reused"),
+    ("contract_not_signed", "err.contract_not_signed"),
+    ("invoice_already_decided", "err.invoice_already_decided"),
+    ("invoice_number_taken", "err.invoice_number_taken"),
+    ("ticket_transition", "err.ticket_transition"),
+    ("opportunity_moved", "err.opportunity_moved"),
+    ("stage_in_use", "err.stage_in_use"),
+    ("stage_last_of_outcome", "err.stage_last_of_outcome"),
+    ("quote_not_approved", "err.quote_not_approved"),
+    ("quote_already_contracted", "err.quote_already_contracted"),
+];
 
 /// The message of a lead's conflict ("lead_converted", "lead_disqualified").
 fn lead_conflict_message(lang: Lang, code: &str) -> String {
@@ -182,134 +180,145 @@ fn lead_conflict_message(lang: Lang, code: &str) -> String {
 
 /// "field: problem" in the user's language, for the validation codes the domain uses.
 fn invalid_message(lang: Lang, field: &str, code: &str) -> String {
-    let field_text = match field {
-        "name" => t(lang, "field.name"),
-        "login" => t(lang, "field.login"),
-        "email" => t(lang, "field.email"),
-        "password" => t(lang, "field.password"),
-        "parent" => t(lang, "field.parent"),
-        "manager" => t(lang, "field.manager"),
-        "unit" => t(lang, "field.unit"),
-        "level" => t(lang, "field.level"),
-        "display_name" => t(lang, "field.display_name"),
-        "head" => t(lang, "admin.head"),
-        "reason" => t(lang, "pool.reason"),
-        "note" => t(lang, "fu.note"),
-        "kind" => t(lang, "admin.kind"),
-        "tags" => t(lang, "field.tags"),
-        "grade" => t(lang, "field.grade"),
-        "comment" => t(lang, "field.comment"),
-        "selection" => t(lang, "field.selection"),
-        "owner" => t(lang, "cust.owner"),
-        "date" | "until" => t(lang, "field.date"),
-        "next" => t(lang, "fu.next"),
-        "follow_before" => t(lang, "cust.follow_before"),
-        "follow_after" => t(lang, "cust.follow_after"),
-        "phone" => t(lang, "cust.phone"),
-        "city" => t(lang, "cust.city"),
-        "province" => t(lang, "field.province"),
-        "status" => t(lang, "admin.status"),
-        "industry" => t(lang, "cust.industry"),
-        "source" => t(lang, "field.source"),
-        "user" => t(lang, "admin.user"),
-        "value" => t(lang, "rule.value"),
-        "field" => t(lang, "rule.field"),
-        "priority" => t(lang, "rule.priority"),
-        "company" => t(lang, "lead.company"),
-        "opportunity" => t(lang, "lead.opportunity"),
-        "amount" => t(lang, "lead.amount"),
-        "currency" => t(lang, "lead.field_currency"),
-        "file" => t(lang, "lead.field_file"),
-        "max_held_per_user" => t(lang, "field.max_held_per_user"),
-        "max_claims_per_day" => t(lang, "field.max_claims_per_day"),
-        "cooldown_days" => t(lang, "field.cooldown_days"),
-        "recycle_no_followup_days" => t(lang, "field.recycle_no_followup_days"),
-        "recycle_no_deal_days" => t(lang, "field.recycle_no_deal_days"),
-        "remind_days_before" => t(lang, "field.remind_days_before"),
-        "levels" => t(lang, "field.levels"),
-        "manager_levels" => t(lang, "field.manager_levels"),
-        "discount" => t(lang, "field.discount"),
-        "steps" => t(lang, "field.steps"),
-        "time_limit" => t(lang, "field.time_limit"),
-        "role" => t(lang, "field.role"),
-        // A lead's (or contact's) job title; a task's title is "task_title".
-        "title" => t(lang, "lead.job"),
-        "task_title" | "doc_title" => t(lang, "task.title_field"),
-        "body" => t(lang, "task.description"),
-        "customer" => t(lang, "object.customer"),
-        "description" => t(lang, "task.description"),
-        "assignee" => t(lang, "task.assignee"),
-        "due" => t(lang, "task.due"),
-        "progress" => t(lang, "task.progress"),
-        "mentions" => t(lang, "comment.mentions"),
-        "contract_title" => t(lang, "field.contract_title"),
-        "terms" => t(lang, "field.terms"),
-        "lines" => t(lang, "field.lines"),
-        "quantity" => t(lang, "field.quantity"),
-        "product" => t(lang, "field.product"),
-        "instalments" => t(lang, "field.instalments"),
-        "instalment_amount" => t(lang, "field.instalment_amount"),
-        "due_date" => t(lang, "field.due_date"),
-        "received_at" => t(lang, "field.received_at"),
-        "method" => t(lang, "field.method"),
-        "reference" => t(lang, "field.reference"),
-        "idempotency_key" => t(lang, "field.idempotency_key"),
-        "invoice_number" => t(lang, "field.invoice_number"),
-        "ticket_title" => t(lang, "field.ticket_title"),
-        "quote_title" => t(lang, "field.quote_title"),
-        "category" => t(lang, "field.category"),
-        "resolution" => t(lang, "field.resolution"),
-        "contract" => t(lang, "field.contract"),
-        "contact" => t(lang, "field.contact"),
-        "issued_on" => t(lang, "field.issued_on"),
-        "lost_reason" => t(lang, "field.lost_reason"),
-        "expected_close" => t(lang, "field.expected_close"),
-        "stage" => t(lang, "field.stage"),
-        "code" => t(lang, "field.code"),
-        "probability" => t(lang, "field.probability"),
-        "outcome" => t(lang, "field.outcome"),
-        "month" => t(lang, "field.month"),
-        _ => "",
-    };
-    let code_text = match code {
-        "required" => t(lang, "invalid.required"),
-        "too_long" => t(lang, "invalid.too_long"),
-        "too_short" => t(lang, "invalid.too_short"),
-        "length" => t(lang, "invalid.length"),
-        "characters" => t(lang, "invalid.characters"),
-        "format" => t(lang, "invalid.format"),
-        "cycle" => t(lang, "invalid.cycle"),
-        "unknown_unit" | "unknown_user" | "unknown_role" => t(lang, "invalid.unknown"),
-        "cannot_disable_self" => t(lang, "invalid.cannot_disable_self"),
-        "in_the_past" => t(lang, "invalid.in_the_past"),
-        "not_readable" => t(lang, "invalid.not_readable"),
-        "before_creation" => t(lang, "invalid.before_creation"),
-        "too_many" => t(lang, "invalid.too_many"),
-        "out_of_range" => t(lang, "invalid.out_of_range"),
-        "same_user" => t(lang, "invalid.same_user"),
-        "name_or_company" => t(lang, "lead.invalid_name_or_company"),
-        "out_of_scope" => t(lang, "lead.invalid_out_of_scope"),
-        "too_large" => t(lang, "lead.invalid_too_large"),
-        "too_many_rows" => t(lang, "lead.invalid_too_many_rows"),
-        "no_name_column" => t(lang, "lead.invalid_no_name_column"),
-        "empty" => t(lang, "lead.invalid_empty"),
-        "unclosed_quote" => t(lang, "lead.invalid_unclosed_quote"),
-        "not_sellable" => t(lang, "invalid.not_sellable"),
-        "sum_mismatch" => t(lang, "invalid.sum_mismatch"),
-        "mixed" => t(lang, "invalid.mixed"),
-        "in_future" => t(lang, "invalid.in_future"),
-        "not_service" => t(lang, "invalid.not_service"),
-        "not_of_customer" => t(lang, "invalid.not_of_customer"),
-        "unknown" => t(lang, "invalid.unknown"),
-        "taken" => t(lang, "invalid.taken"),
-        _ => t(lang, "invalid.other"),
-    };
-    if field_text.is_empty() {
-        code_text.to_string()
-    } else {
-        format!("{field_text}: {code_text}")
+    let code_text = t(lang, key_of(INVALID_CODE_KEYS, code).unwrap_or("invalid.other"));
+    match key_of(FIELD_KEYS, field) {
+        Some(field_key) => format!("{}: {code_text}", t(lang, field_key)),
+        None => code_text.to_string(),
     }
 }
+
+/// The text key a code maps to in one of the tables below. Tables rather than `match`es: the
+/// browser carries this in its first download, and a table is a fraction of the code.
+fn key_of(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {
+    table.iter().find(|(c, _)| *c == code).map(|(_, key)| *key)
+}
+
+/// The words of the fields a validation error can name (a lead's or contact's "title" is the job title; a task's is "task_title").
+const FIELD_KEYS: &[(&str, &str)] = &[
+    ("name", "field.name"),
+    ("login", "field.login"),
+    ("email", "field.email"),
+    ("password", "field.password"),
+    ("parent", "field.parent"),
+    ("manager", "field.manager"),
+    ("unit", "field.unit"),
+    ("level", "field.level"),
+    ("display_name", "field.display_name"),
+    ("head", "admin.head"),
+    ("reason", "pool.reason"),
+    ("note", "fu.note"),
+    ("kind", "admin.kind"),
+    ("tags", "field.tags"),
+    ("grade", "field.grade"),
+    ("comment", "field.comment"),
+    ("selection", "field.selection"),
+    ("owner", "cust.owner"),
+    ("date", "field.date"),
+    ("until", "field.date"),
+    ("next", "fu.next"),
+    ("follow_before", "cust.follow_before"),
+    ("follow_after", "cust.follow_after"),
+    ("phone", "cust.phone"),
+    ("city", "cust.city"),
+    ("province", "field.province"),
+    ("status", "admin.status"),
+    ("industry", "cust.industry"),
+    ("source", "field.source"),
+    ("user", "admin.user"),
+    ("value", "rule.value"),
+    ("field", "rule.field"),
+    ("priority", "rule.priority"),
+    ("company", "lead.company"),
+    ("opportunity", "lead.opportunity"),
+    ("amount", "lead.amount"),
+    ("currency", "lead.field_currency"),
+    ("file", "lead.field_file"),
+    ("max_held_per_user", "field.max_held_per_user"),
+    ("max_claims_per_day", "field.max_claims_per_day"),
+    ("cooldown_days", "field.cooldown_days"),
+    ("recycle_no_followup_days", "field.recycle_no_followup_days"),
+    ("recycle_no_deal_days", "field.recycle_no_deal_days"),
+    ("remind_days_before", "field.remind_days_before"),
+    ("levels", "field.levels"),
+    ("manager_levels", "field.manager_levels"),
+    ("discount", "field.discount"),
+    ("steps", "field.steps"),
+    ("time_limit", "field.time_limit"),
+    ("role", "field.role"),
+    ("title", "lead.job"),
+    ("task_title", "task.title_field"),
+    ("doc_title", "task.title_field"),
+    ("body", "task.description"),
+    ("customer", "object.customer"),
+    ("description", "task.description"),
+    ("assignee", "task.assignee"),
+    ("due", "task.due"),
+    ("progress", "task.progress"),
+    ("mentions", "comment.mentions"),
+    ("contract_title", "field.contract_title"),
+    ("terms", "field.terms"),
+    ("lines", "field.lines"),
+    ("quantity", "field.quantity"),
+    ("product", "field.product"),
+    ("instalments", "field.instalments"),
+    ("instalment_amount", "field.instalment_amount"),
+    ("due_date", "field.due_date"),
+    ("received_at", "field.received_at"),
+    ("method", "field.method"),
+    ("reference", "field.reference"),
+    ("idempotency_key", "field.idempotency_key"),
+    ("invoice_number", "field.invoice_number"),
+    ("ticket_title", "field.ticket_title"),
+    ("quote_title", "field.quote_title"),
+    ("category", "field.category"),
+    ("resolution", "field.resolution"),
+    ("contract", "field.contract"),
+    ("contact", "field.contact"),
+    ("issued_on", "field.issued_on"),
+    ("lost_reason", "field.lost_reason"),
+    ("expected_close", "field.expected_close"),
+    ("stage", "field.stage"),
+    ("code", "field.code"),
+    ("probability", "field.probability"),
+    ("outcome", "field.outcome"),
+    ("month", "field.month"),
+];
+
+/// The words of the validation codes.
+const INVALID_CODE_KEYS: &[(&str, &str)] = &[
+    ("required", "invalid.required"),
+    ("too_long", "invalid.too_long"),
+    ("too_short", "invalid.too_short"),
+    ("length", "invalid.length"),
+    ("characters", "invalid.characters"),
+    ("format", "invalid.format"),
+    ("cycle", "invalid.cycle"),
+    ("unknown_unit", "invalid.unknown"),
+    ("unknown_user", "invalid.unknown"),
+    ("unknown_role", "invalid.unknown"),
+    ("cannot_disable_self", "invalid.cannot_disable_self"),
+    ("in_the_past", "invalid.in_the_past"),
+    ("not_readable", "invalid.not_readable"),
+    ("before_creation", "invalid.before_creation"),
+    ("too_many", "invalid.too_many"),
+    ("out_of_range", "invalid.out_of_range"),
+    ("same_user", "invalid.same_user"),
+    ("name_or_company", "lead.invalid_name_or_company"),
+    ("out_of_scope", "lead.invalid_out_of_scope"),
+    ("too_large", "lead.invalid_too_large"),
+    ("too_many_rows", "lead.invalid_too_many_rows"),
+    ("no_name_column", "lead.invalid_no_name_column"),
+    ("empty", "lead.invalid_empty"),
+    ("unclosed_quote", "lead.invalid_unclosed_quote"),
+    ("not_sellable", "invalid.not_sellable"),
+    ("sum_mismatch", "invalid.sum_mismatch"),
+    ("mixed", "invalid.mixed"),
+    ("in_future", "invalid.in_future"),
+    ("not_service", "invalid.not_service"),
+    ("not_of_customer", "invalid.not_of_customer"),
+    ("unknown", "invalid.unknown"),
+    ("taken", "invalid.taken"),
+];
 
 #[cfg(feature = "ssr")]
 impl From<domain::DomainError> for AppError {
@@ -339,5 +348,200 @@ impl From<domain::DomainError> for AppError {
                 AppError::Internal
             }
         }
+    }
+}
+
+/// Reading an error back. A derived decoder has one per variant with fields (twelve, a fifth of
+/// the error code in the browser's first download); this one reads every variant's fields into
+/// one struct.
+mod wire {
+    use serde::de::{self, value::MapAccessDeserializer, MapAccess, Visitor};
+    use serde::{Deserialize, Deserializer};
+
+    use super::AppError;
+
+    /// The fields of all variants together; a variant reads the ones it has.
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Fields {
+        retry_after_secs: i64,
+        field: String,
+        code: String,
+        users: i64,
+        records: i64,
+        units: i64,
+        visible_id: Option<i64>,
+        ask: String,
+        by: String,
+        what: String,
+        limit: i64,
+        until_ms: i64,
+        name: String,
+        at: i64,
+        approval_id: i64,
+        outstanding_minor: i64,
+        currency: String,
+    }
+
+    /// What follows a variant's name: a text (`Conflict("…")`) or fields.
+    enum Payload {
+        Text(String),
+        Fields(Fields),
+    }
+
+    fn unit(name: &str) -> Option<AppError> {
+        Some(match name {
+            "Unauthenticated" => AppError::Unauthenticated,
+            "InvalidCredentials" => AppError::InvalidCredentials,
+            "Forbidden" => AppError::Forbidden,
+            "NotFound" => AppError::NotFound,
+            "Internal" => AppError::Internal,
+            _ => return None,
+        })
+    }
+
+    fn with_text(name: &str, text: String) -> Option<AppError> {
+        Some(match name {
+            "ReadOnlyField" => AppError::ReadOnlyField(text),
+            "Conflict" => AppError::Conflict(text),
+            "BadRequest" => AppError::BadRequest(text),
+            "Transport" => AppError::Transport(text),
+            _ => return None,
+        })
+    }
+
+    fn with_fields(name: &str, f: Fields) -> Option<AppError> {
+        Some(match name {
+            "RateLimited" => AppError::RateLimited { retry_after_secs: f.retry_after_secs },
+            "Invalid" => AppError::Invalid { field: f.field, code: f.code },
+            "UnitNotEmpty" => AppError::UnitNotEmpty { users: f.users, records: f.records, units: f.units },
+            "Duplicate" => AppError::Duplicate { visible_id: f.visible_id, ask: f.ask },
+            "AlreadyClaimed" => AppError::AlreadyClaimed { by: f.by },
+            "LimitReached" => AppError::LimitReached { what: f.what, limit: f.limit },
+            "CoolingDown" => AppError::CoolingDown { until_ms: f.until_ms },
+            "MentionNotAllowed" => AppError::MentionNotAllowed { name: f.name },
+            "AlreadyDecided" => AppError::AlreadyDecided { by: f.by, at: f.at },
+            "UnderApproval" => AppError::UnderApproval { approval_id: f.approval_id },
+            "CannotReadDocument" => AppError::CannotReadDocument { name: f.name },
+            "Overpayment" => AppError::Overpayment { outstanding_minor: f.outstanding_minor, currency: f.currency },
+            _ => return None,
+        })
+    }
+
+    impl<'de> Deserialize<'de> for Payload {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct PayloadVisitor;
+            impl<'de> Visitor<'de> for PayloadVisitor {
+                type Value = Payload;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an error's text or fields")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Payload, E> {
+                    Ok(Payload::Text(v.to_string()))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Payload, A::Error> {
+                    Fields::deserialize(MapAccessDeserializer::new(map)).map(Payload::Fields)
+                }
+            }
+            d.deserialize_any(PayloadVisitor)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for AppError {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct ErrorVisitor;
+            impl<'de> Visitor<'de> for ErrorVisitor {
+                type Value = AppError;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an error")
+                }
+                fn visit_str<E: de::Error>(self, name: &str) -> Result<AppError, E> {
+                    unit(name).ok_or_else(|| E::unknown_variant(name, &[]))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AppError, A::Error> {
+                    let name: String = map.next_key()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                    let known = match map.next_value()? {
+                        Payload::Text(text) => with_text(&name, text),
+                        Payload::Fields(fields) => with_fields(&name, fields),
+                    };
+                    known.ok_or_else(|| de::Error::unknown_variant(&name, &[]))
+                }
+            }
+            d.deserialize_any(ErrorVisitor)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_table_names_a_text_that_exists() {
+        for (code, key) in FIELD_KEYS.iter().chain(INVALID_CODE_KEYS).chain(CONFLICT_KEYS) {
+            assert_ne!(t(Lang::En, key), *key, "{code} maps to {key}, which has no text");
+        }
+    }
+
+    #[test]
+    fn validation_messages_name_the_field_when_it_is_known() {
+        let invalid = |field: &str, code: &str| AppError::Invalid { field: field.into(), code: code.into() }.message(Lang::En);
+        assert_eq!(invalid("email", "format"), format!("{}: {}", t(Lang::En, "field.email"), t(Lang::En, "invalid.format")));
+        assert_eq!(invalid("until", "required"), invalid("date", "required"));
+        assert_eq!(invalid("no_such_field", "too_long"), t(Lang::En, "invalid.too_long"));
+        assert_eq!(invalid("name", "no_such_code"), format!("{}: {}", t(Lang::En, "field.name"), t(Lang::En, "invalid.other")));
+    }
+
+    /// Every variant, as the server writes it, reads back the same.
+    #[test]
+    fn every_error_reads_back_as_written() {
+        let errors = [
+            AppError::Unauthenticated,
+            AppError::InvalidCredentials,
+            AppError::RateLimited { retry_after_secs: 30 },
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Invalid { field: "email".into(), code: "format".into() },
+            AppError::ReadOnlyField("phone".into()),
+            AppError::UnitNotEmpty { users: 1, records: 2, units: 3 },
+            AppError::Duplicate { visible_id: Some(7), ask: "张三".into() },
+            AppError::Duplicate { visible_id: None, ask: "x".into() },
+            AppError::AlreadyClaimed { by: "李四".into() },
+            AppError::LimitReached { what: "held".into(), limit: 50 },
+            AppError::CoolingDown { until_ms: 1_700_000_000_000 },
+            AppError::MentionNotAllowed { name: "王五".into() },
+            AppError::AlreadyDecided { by: "李建国".into(), at: 1_700_000_000_000 },
+            AppError::UnderApproval { approval_id: 9 },
+            AppError::CannotReadDocument { name: "a.pdf".into() },
+            AppError::Overpayment { outstanding_minor: 12_345, currency: "CNY".into() },
+            AppError::Conflict("no_pool".into()),
+            AppError::Internal,
+            AppError::BadRequest("bad".into()),
+            AppError::Transport("down".into()),
+        ];
+        for e in errors {
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), e, "{json}");
+        }
+        let answer: Result<i64, AppError> = serde_json::from_str(r#"{"Err":{"AlreadyDecided":{"by":"李建国","at":5}}}"#).unwrap();
+        assert_eq!(answer, Err(AppError::AlreadyDecided { by: "李建国".into(), at: 5 }));
+    }
+
+    #[test]
+    fn an_unknown_error_is_refused_not_guessed() {
+        assert!(serde_json::from_str::<AppError>(r#""Teapot""#).is_err());
+        assert!(serde_json::from_str::<AppError>(r#"{"Teapot":"x"}"#).is_err());
+        assert!(serde_json::from_str::<AppError>(r#"{"Teapot":{"by":"x"}}"#).is_err());
+        assert!(serde_json::from_str::<AppError>(r#"{"Conflict":{"by":"x"}}"#).is_err());
+        assert!(serde_json::from_str::<AppError>("{}").is_err());
+    }
+
+    #[test]
+    fn conflicts_have_their_own_words_or_the_general_one() {
+        let conflict = |code: &str| AppError::Conflict(code.into()).message(Lang::Zh);
+        assert_eq!(conflict("no_pool"), t(Lang::Zh, "err.no_pool"));
+        assert_eq!(conflict("quote_already_contracted"), t(Lang::Zh, "err.quote_already_contracted"));
+        assert_eq!(conflict("lead_disqualified"), t(Lang::Zh, "lead.err_disqualified"));
+        assert_eq!(conflict("something_new"), t(Lang::Zh, "err.conflict"));
     }
 }
