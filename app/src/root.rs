@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::HashedStylesheet;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
-use crate::admin::AdminLayout;
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
 use crate::layout::AppLayout;
@@ -20,11 +19,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#1f4e8c"/>
+                <title>{t(lang, "app.name")}</title>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
-                <MetaTags/>
             </head>
             <body>
                 <App/>
@@ -35,10 +34,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let lang = RwSignal::new(initial_lang());
     provide_context(I18n(lang));
     // `<body data-hydrated>` is set by `hydrate()` in lib.rs once the page is interactive.
+    // The shell writes the title; a language switch renews it (without leptos_meta, whose title
+    // machinery cost the first download some 9 kB for this one line).
+    #[cfg(not(feature = "ssr"))]
+    Effect::new(move |_| document().set_title(t(lang.get(), "app.name")));
 
     // Sign-in, the shell, the landing page and the customer list are in the first download; every
     // other page is its own chunk, fetched when its route is first visited (see `lazy_pages`).
@@ -46,7 +48,6 @@ pub fn App() -> impl IntoView {
     // they and the code they share with other pages came as some 250 small chunks, and on a
     // phone each round trip cost more than the bytes.
     view! {
-        <Title text=move || t(lang.get(), "app.name")/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
@@ -76,7 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("notifications") view={Lazy::<lazy_pages::NotificationsRoute>::new()}/>
                     <Route path=path!("reports") view={Lazy::<lazy_pages::ReportsRoute>::new()}/>
                     <Route path=path!("profile") view={Lazy::<lazy_pages::ProfileRoute>::new()}/>
-                    <ParentRoute path=path!("admin") view=|| view! { <Guarded area=Area::Admin><AdminLayout/></Guarded> }>
+                    <ParentRoute path=path!("admin") view={Lazy::<lazy_pages::AdminRoute>::new()}>
                         <Route path=path!("") view={Lazy::<lazy_pages::OrgRoute>::new()}/>
                         <Route path=path!("users") view={Lazy::<lazy_pages::UsersRoute>::new()}/>
                         <Route path=path!("roles") view={Lazy::<lazy_pages::RolesRoute>::new()}/>
@@ -150,7 +151,8 @@ mod lazy_pages {
     lazy_page!(TicketDetailRoute, Area::Tickets, crate::tickets::detail::TicketDetailPage);
     lazy_page!(ReportsRoute, Area::Reports, crate::reports::ReportsPage);
     lazy_page!(ProfileRoute, crate::profile::ProfilePage);
-    // The admin layout guards its pages.
+    // The admin layout (its tabs) guards its pages.
+    lazy_page!(AdminRoute, Area::Admin, crate::admin::AdminLayout);
     lazy_page!(OrgRoute, crate::admin::org::OrgPage);
     lazy_page!(UsersRoute, crate::admin::users::UsersPage);
     lazy_page!(RolesRoute, crate::admin::roles::RolesPage);

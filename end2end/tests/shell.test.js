@@ -94,10 +94,13 @@ test('the language follows the browser, switches in the UI and is remembered', a
   await page.waitForURL(`${env.server.base}/`);
   await hydrated(page);
   await page.locator('[data-testid=sidebar] >> text=工作台').waitFor();
+  assert.equal(await page.title(), '集团 CRM');
   await page.click('[data-testid=lang-switch]');
   await page.locator('[data-testid=sidebar] >> text=Dashboard').waitFor();
+  assert.equal(await page.title(), 'Group CRM', 'the title follows the language');
   await page.reload();
   await page.locator('[data-testid=sidebar] >> text=Dashboard').waitFor();
+  assert.equal(await page.title(), 'Group CRM', 'the server writes the chosen language\'s title');
   await context.close();
 });
 
