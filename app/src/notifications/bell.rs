@@ -22,21 +22,54 @@ fn refresh_unread() {
     }
 }
 
-/// The bell in the header, with its panel.
+/// The bell in the header. Its panel is fetched on the first click: most visits never open it.
 #[component]
 pub fn Bell() -> impl IntoView {
     let lang = use_lang();
     let live = use_live().expect("the layout provides the live state");
     let open = RwSignal::new(false);
-    let items = RwSignal::new(None::<Result<Vec<Notification>, AppError>>);
     Effect::new(move |_| refresh_unread());
+    let badge = move || {
+        let n = live.unread.get();
+        (n > 0).then(|| if n > UNREAD_CAP { "99+".to_string() } else { n.to_string() })
+    };
+    view! {
+        <div class="bell-wrap">
+            <button class="bell" data-testid="bell" title=move || t(lang.get(), "notif.title")
+                on:click=move |_| open.update(|o| *o = !*o)>
+                <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                    <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.7 21a2 2 0 0 1-3.4 0"/>
+                </svg>
+                {move || badge().map(|b| view! { <span class="bell-count" data-testid="bell-count">{b}</span> })}
+            </button>
+            <Show when=move || open.get()>
+                <Suspense fallback=|| view! { <div class="bell-panel"><p class="loading">{tr("shell.loading")}</p></div> }>
+                    {Suspend::new(bell_panel(open))}
+                </Suspense>
+            </Show>
+        </div>
+    }
+}
+
+#[lazy]
+fn bell_panel(open: RwSignal<bool>) -> AnyView {
+    view! { <BellPanel open/> }.into_any()
+}
+
+/// The newest notifications, loaded each time the panel opens and again when one arrives.
+#[component]
+fn BellPanel(open: RwSignal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let live = use_live().expect("the layout provides the live state");
+    let items = RwSignal::new(None::<Result<Vec<Notification>, AppError>>);
     let load = move || {
-        items.set(None);
         leptos::task::spawn_local(async move { items.set(Some(notification_list(None).await)) });
     };
-    // An open panel shows what just arrived.
-    Effect::new(move |_| {
-        if live.last.get().is_some_and(|e| e.notify) && open.get_untracked() {
+    load();
+    // The first run only subscribes: the panel has just loaded.
+    Effect::new(move |subscribed: Option<()>| {
+        let arrived = live.last.get().is_some_and(|e| e.notify);
+        if subscribed.is_some() && arrived {
             load();
         }
     });
@@ -48,38 +81,23 @@ pub fn Bell() -> impl IntoView {
             }
         });
     };
-    let badge = move || {
-        let n = live.unread.get();
-        (n > 0).then(|| if n > UNREAD_CAP { "99+".to_string() } else { n.to_string() })
-    };
     view! {
-        <div class="bell-wrap">
-            <button class="bell" data-testid="bell" title=move || t(lang.get(), "notif.title")
-                on:click=move |_| { let now = !open.get_untracked(); open.set(now); if now { load(); } }>
-                <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-                    <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.7 21a2 2 0 0 1-3.4 0"/>
-                </svg>
-                {move || badge().map(|b| view! { <span class="bell-count" data-testid="bell-count">{b}</span> })}
-            </button>
-            <Show when=move || open.get()>
-                <div class="bell-panel" data-testid="bell-panel">
-                    <div class="bell-head">
-                        <strong>{tr("notif.title")}</strong>
-                        <button class="link" data-testid="read-all" on:click=read_all>{tr("notif.read_all")}</button>
-                        <a href="/notifications" class="small">{tr("notif.settings")}</a>
-                    </div>
-                    {move || match items.get() {
-                        None => view! { <p class="loading">{tr("shell.loading")}</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                        Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{tr("notif.none")}</p> }.into_any(),
-                        Some(Ok(list)) => view! {
-                            <ul class="notif-list">
-                                {list.into_iter().map(|n| view! { <NotificationItem n items open/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }}
-                </div>
-            </Show>
+        <div class="bell-panel" data-testid="bell-panel">
+            <div class="bell-head">
+                <strong>{tr("notif.title")}</strong>
+                <button class="link" data-testid="read-all" on:click=read_all>{tr("notif.read_all")}</button>
+                <a href="/notifications" class="small">{tr("notif.settings")}</a>
+            </div>
+            {move || match items.get() {
+                None => view! { <p class="loading">{tr("shell.loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{tr("notif.none")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="notif-list">
+                        {list.into_iter().map(|n| view! { <NotificationItem n items open/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
         </div>
     }
 }
