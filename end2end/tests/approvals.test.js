@@ -3,17 +3,13 @@
 // needs a reason; the inbox folders show each side's view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openAs } from './support.js';
+import { suite, openAs, liveConnected } from './support.js';
 
 const env = suite();
 
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
-/** Waits until the page's live connection is up (the server greeted it). */
-async function live(page) {
-  await page.waitForFunction(() => !document.querySelector('[data-testid=live-status]'));
-  await page.waitForTimeout(300);
-}
+const live = (page) => liveConnected(page);
 
 const badge = (page) => page.locator('[data-testid=sidebar] [data-testid=approvals-badge], [data-testid=bottom-nav] [data-testid=approvals-badge]').first();
 

@@ -5,15 +5,11 @@
 // Beijing-only hardware line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openAs, chooseByText, hydrated } from './support.js';
+import { suite, openAs, chooseByText, hydrated, liveConnected } from './support.js';
 
 const env = suite();
 
-/** Waits until the page's live connection is up (the server greeted it). */
-async function live(page) {
-  await page.waitForFunction(() => !document.querySelector('[data-testid=live-status]'));
-  await page.waitForTimeout(300);
-}
+const live = (page) => liveConnected(page);
 
 function inDays(n) {
   return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);

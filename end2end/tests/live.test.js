@@ -3,17 +3,13 @@
 // back; open lists and customer pages update in place without losing scroll or typing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, signIn, hydrated, openAs, chooseByText } from './support.js';
+import { suite, signIn, hydrated, openAs, chooseByText, liveConnected } from './support.js';
 
 const env = suite();
 
 const open = (login, path, options) => openAs(env, login, path, options);
 
-/** Waits until the page's live connection is up (the server greeted it). */
-async function live(page) {
-  await page.waitForFunction(() => !document.querySelector('[data-testid=live-status]'));
-  await page.waitForTimeout(300);
-}
+const live = (page) => liveConnected(page);
 
 test('a task assigned by the manager shows on the rep\'s open page at once', async () => {
   const rep = await open('bj.sales1', '/customers');

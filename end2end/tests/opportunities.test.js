@@ -6,15 +6,11 @@
 // phone the stage columns stack into one list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openAs, hydrated } from './support.js';
+import { suite, openAs, hydrated, liveConnected } from './support.js';
 
 const env = suite();
 
-/** Waits until the page's live connection is up (the server greeted it), and lets catching up settle. */
-async function live(page) {
-  await page.waitForFunction(() => !document.querySelector('[data-testid=live-status]'));
-  await page.waitForTimeout(1000);
-}
+const live = (page) => liveConnected(page, 1000);
 
 function inDays(n) {
   return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);

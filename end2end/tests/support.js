@@ -88,6 +88,15 @@ export async function hydrated(page) {
 }
 
 /** Collects the page's console errors and uncaught exceptions (also shown when hydration times out). */
+/**
+ * Waits until the page's live connection is up: the server greeted it (`data-live=live`), so what
+ * happens from now on reaches the page. `settleMs` more lets a catch-up on joining arrive.
+ */
+export async function liveConnected(page, settleMs = 0) {
+  await page.locator('[data-live=live]').waitFor({ state: 'attached', timeout: 15_000 });
+  if (settleMs) await page.waitForTimeout(settleMs);
+}
+
 export function watchErrors(page) {
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

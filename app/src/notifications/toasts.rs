@@ -16,7 +16,7 @@ pub fn LiveOverlay() -> impl IntoView {
         <Show when=move || live.status.get() == Status::Reconnecting>
             <div class="live-status" data-testid="live-status">{tr("live.reconnecting")}</div>
         </Show>
-        <div class="toasts">
+        <div class="toasts" data-live=move || live.status.get().code()>
             <For each=move || live.toasts.get() key=|e| e.id let:e>
                 {
                     let href = record_href(&e.object, e.record_id).unwrap_or_else(|| "#".into());
