@@ -28,10 +28,15 @@ impl Label {
 
 /// Where each area lives in the UI: its route, label, icon, and whether the phone's bottom bar
 /// shows it. (The area itself is shared with the domain, which decides who may open it.)
-pub trait AreaNav {
+pub trait AreaNav: Copy {
     fn path(self) -> &'static str;
     fn text_key(self) -> &'static str;
     fn icon(self) -> &'static str;
+    /// The area's name in the page's markup (`data-area="customers"`).
+    fn code(self) -> &'static str {
+        let key = self.text_key();
+        key.strip_prefix("nav.").unwrap_or(key)
+    }
     /// The few areas that get a place in the phone's bottom bar; the rest sit under "More".
     fn in_bottom_bar(self) -> bool;
 }

@@ -121,7 +121,7 @@ fn NavLink(area: Area, #[prop(optional)] on_pick: Option<Callback<()>>) -> impl 
     let location = use_location();
     let current = move || is_current(&location.pathname.get(), area);
     view! {
-        <A href=area.path() attr:class="nav-link" attr:data-area=format!("{area:?}").to_lowercase()>
+        <A href=area.path() attr:class="nav-link" attr:data-area=area.code()>
             <span
                 class="nav-item"
                 class:active=current
@@ -188,5 +188,14 @@ mod tests {
         assert!(is_current("/customers", Area::Customers));
         assert!(is_current("/customers/12", Area::Customers));
         assert!(!is_current("/customersx", Area::Customers));
+    }
+
+    #[test]
+    fn every_area_has_its_own_lowercase_code() {
+        let codes: std::collections::HashSet<_> = Area::ALL.iter().map(|a| a.code()).collect();
+        assert_eq!(codes.len(), Area::ALL.len());
+        assert_eq!(Area::Admin.code(), "admin");
+        assert_eq!(Area::Opportunities.code(), "opportunities");
+        assert!(codes.iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_lowercase())));
     }
 }

@@ -122,6 +122,11 @@ impl ListTools {
         });
     }
 
+    /// Tells the list that a tool changed what it shows: the list reloads.
+    pub fn mark_changed(self) {
+        self.changed.update(|n| *n += 1);
+    }
+
     /// Exports the chosen customers (none: all the spec shows) as a CSV download.
     pub fn export(self, ids: Vec<i64>, spec: ListSpec) {
         self.run(export_download(ids, spec), move |counts| self.exported.set(Some(counts)));
@@ -233,7 +238,7 @@ fn SelectionActions(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, spec: L
     let run = move |request: BulkRequest| {
         tools.run(bulk_customers(ids(), request), move |outcome| {
             tools.bulk.set(Some(outcome));
-            tools.changed.update(|n| *n += 1);
+            tools.mark_changed();
         });
     };
     let (can_assign, can_tag, can_export) = (setup.can_assign, setup.can_tag, setup.can_export);

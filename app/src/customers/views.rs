@@ -80,7 +80,7 @@ pub fn ViewsBar(
             </label>
             <form class="save-view" on:submit=move |ev| {
                 ev.prevent_default();
-                tools.run(save_view(view_name.get_untracked(), form.get_untracked()), move |_| tools.changed.update(|n| *n += 1));
+                tools.run(save_view(view_name.get_untracked(), form.get_untracked()), move |_| tools.mark_changed());
             }>
                 <input bind:value=view_name placeholder=move || t(lang.get(), "view.name") data-testid="view-name"/>
                 <button type="submit" class="secondary" data-testid="view-save" disabled=move || tools.busy.get()>{tr("view.save")}</button>
@@ -92,7 +92,7 @@ pub fn ViewsBar(
                     <span class="chip">
                         {name}
                         <button class="link danger" title=move || t(lang.get(), "view.delete") data-testid="view-delete" disabled=move || tools.busy.get()
-                            on:click=move |_| tools.run(delete_view(id), move |_| tools.changed.update(|n| *n += 1))>"×"</button>
+                            on:click=move |_| tools.run(delete_view(id), move |_| tools.mark_changed())>"×"</button>
                     </span>
                 }
             }).collect_view()}
