@@ -29,16 +29,100 @@ pub struct AssetSize {
     pub brotli: u64,
 }
 
-/// Whether a file name carries a content hash (`name.<22 url-safe base64 chars>.ext`, as
-/// cargo-leptos writes it): such a file never changes, so browsers may keep it for a year.
+/// Whether a file name carries a content hash, so that it never changes and browsers may keep it
+/// for a year: `name.<22 url-safe base64 chars>.ext` as cargo-leptos writes it, or
+/// `name.<10 hex digits>.ext` as [`shorten_chunk_names`] rewrites the split's chunks.
 pub fn is_content_hashed(file_name: &str) -> bool {
     let mut parts = file_name.rsplit('.');
     let (Some(_ext), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
+    !stem.is_empty() && (is_cargo_leptos_hash(hash) || is_short_hash(hash))
+}
+
+fn is_cargo_leptos_hash(hash: &str) -> bool {
     // cargo-leptos names the split loader with 22 underscores until it knows the hash.
     let placeholder = hash.bytes().all(|b| b == b'_');
-    !stem.is_empty() && hash.len() == 22 && !placeholder && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    hash.len() == 22 && !placeholder && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+const SHORT_HASH_LEN: usize = 10;
+
+fn is_short_hash(hash: &str) -> bool {
+    hash.len() == SHORT_HASH_LEN && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Renames the split's chunks from `NAME.<22-char hash>.wasm` to `NAME.<10 hex digits>.wasm` and
+/// rewrites the two files that list them: the split loader (part of every first download) and the
+/// manifest the server reads for prefetch links. The loader lists some 600 chunks, and their long
+/// hashes were two thirds of its compressed size; ten hex digits of the content's hash still tell
+/// one version of a chunk from the next. Files the loader does not list (the main module, named
+/// through cargo-leptos's hash file) keep their names. Running it again renames nothing. Returns
+/// how many chunks were renamed.
+pub fn shorten_chunk_names(dir: &Path) -> std::io::Result<usize> {
+    let Some(loader) = file_named(dir, "__wasm_split.", ".js")? else { return Ok(0) };
+    let manifest = file_named(dir, "__wasm_split_manifest.", ".json")?;
+    let mut loader_text = std::fs::read_to_string(&loader)?;
+    let mut manifest_text = manifest.as_ref().map(std::fs::read_to_string).transpose()?;
+    let mut renamed = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(stem) = name.strip_suffix(".wasm") else { continue };
+        let Some((base, hash)) = stem.rsplit_once('.') else { continue };
+        let listed = format!("\"./{name}\"");
+        if !is_cargo_leptos_hash(hash) || !loader_text.contains(&listed) {
+            continue;
+        }
+        let short = format!("{base}.{}", short_hash(&std::fs::read(&path)?));
+        loader_text = loader_text.replace(&listed, &format!("\"./{short}.wasm\""));
+        if let Some(text) = manifest_text.as_mut() {
+            *text = text.replace(&format!("\"{stem}\""), &format!("\"{short}\""));
+        }
+        link_or_copy(&path, &dir.join(format!("{short}.wasm")))?;
+        renamed.push(path);
+    }
+    if renamed.is_empty() {
+        return Ok(0);
+    }
+    // The new names exist before the lists point at them, and the old ones go only after: a run
+    // cut short leaves a working bundle, and the next run finishes the job.
+    write_atomically(&loader, loader_text.as_bytes())?;
+    if let (Some(path), Some(text)) = (manifest, manifest_text) {
+        write_atomically(&path, text.as_bytes())?;
+    }
+    for old in &renamed {
+        std::fs::remove_file(old)?;
+        for suffix in [".br", ".gz"] {
+            let _ = std::fs::remove_file(sibling(old, suffix));
+        }
+    }
+    Ok(renamed.len())
+}
+
+fn file_named(dir: &Path, prefix: &str, suffix: &str) -> std::io::Result<Option<PathBuf>> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name.starts_with(prefix) && name.ends_with(suffix) {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// 64-bit FNV-1a of the content, as ten hex digits: enough to tell a chunk's versions apart (it
+/// only busts caches; nothing trusts it).
+fn short_hash(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+    format!("{:010x}", hash >> (64 - 4 * SHORT_HASH_LEN))
+}
+
+fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    if to.exists() {
+        return Ok(());
+    }
+    std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
 }
 
 fn is_compressible(path: &Path) -> bool {
@@ -170,6 +254,63 @@ mod tests {
         assert!(!is_content_hashed("__wasm_split.______________________.js"));
         assert!(!is_content_hashed("crm.short.wasm"));
         assert!(!is_content_hashed(".AbCdEfGhIjKlMnOpQrStUv.wasm"));
+        assert!(is_content_hashed("chunk_12.0123456789.wasm"));
+        assert!(is_content_hashed("split_customer_page.abcdef0123.wasm"));
+        assert!(!is_content_hashed("chunk_12.0123456789a.wasm"));
+        assert!(!is_content_hashed("chunk_12.ABCDEF0123.wasm"));
+        assert!(!is_content_hashed("chunk_12.ghijkl0123.wasm"));
+    }
+
+    #[test]
+    fn chunks_get_short_names_everywhere_they_are_listed() {
+        let dir = std::env::temp_dir().join(format!("crm-chunk-names-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let long = ["chunk_3.AbCdEfGhIjKlMnOpQrStUv", "split_page.a-b_cdefghijklmnopqrst"];
+        let main = "crm.ZZCdEfGhIjKlMnOpQrStUv.wasm";
+        std::fs::write(dir.join(format!("{}.wasm", long[0])), b"chunk three").unwrap();
+        std::fs::write(dir.join(format!("{}.wasm.br", long[0])), b"stale").unwrap();
+        std::fs::write(dir.join(format!("{}.wasm", long[1])), b"the page").unwrap();
+        std::fs::write(dir.join(main), b"main").unwrap();
+        let loader = dir.join("__wasm_split.QQCdEfGhIjKlMnOpQrStUv.js");
+        let manifest = dir.join("__wasm_split_manifest.RRCdEfGhIjKlMnOpQrStUv.json");
+        std::fs::write(&loader, format!("a(\"./{0}.wasm\");b(\"./{1}.wasm\");import \"./{main}\";", long[0], long[1])).unwrap();
+        std::fs::write(&manifest, format!("{{\"page\":[\"{0}\",\"{1}\"]}}", long[0], long[1])).unwrap();
+
+        assert_eq!(shorten_chunk_names(&dir).unwrap(), 2);
+
+        let mut names: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        let chunk = names.iter().find(|n| n.starts_with("chunk_3.")).unwrap().clone();
+        let page = names.iter().find(|n| n.starts_with("split_page.")).unwrap().clone();
+        assert_eq!(names.len(), 5, "{names:?}");
+        assert!(names.contains(&main.to_string()), "the main module keeps its name: {names:?}");
+        assert!(is_content_hashed(&chunk) && is_content_hashed(&page) && chunk.len() < long[0].len());
+        assert_eq!(std::fs::read(dir.join(&chunk)).unwrap(), b"chunk three");
+        let loader_text = std::fs::read_to_string(&loader).unwrap();
+        assert_eq!(loader_text, format!("a(\"./{chunk}\");b(\"./{page}\");import \"./{main}\";"));
+        let manifest_text = std::fs::read_to_string(&manifest).unwrap();
+        let stem = |n: &str| n.strip_suffix(".wasm").unwrap().to_string();
+        assert_eq!(manifest_text, format!("{{\"page\":[\"{}\",\"{}\"]}}", stem(&chunk), stem(&page)));
+
+        // Once done, nothing is left to do; the same content always gets the same name.
+        assert_eq!(shorten_chunk_names(&dir).unwrap(), 0);
+        assert_eq!(std::fs::read_to_string(&loader).unwrap(), loader_text);
+        assert_eq!(short_hash(b"chunk three"), chunk.trim_start_matches("chunk_3.").trim_end_matches(".wasm"));
+        assert_ne!(short_hash(b"chunk three"), short_hash(b"chunk three!"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bundle_without_a_split_loader_is_left_alone() {
+        let dir = std::env::temp_dir().join(format!("crm-no-split-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("crm.AbCdEfGhIjKlMnOpQrStUv.wasm"), b"main").unwrap();
+        assert_eq!(shorten_chunk_names(&dir).unwrap(), 0);
+        assert!(dir.join("crm.AbCdEfGhIjKlMnOpQrStUv.wasm").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -76,7 +76,8 @@ pub enum Command {
     },
     /// Fill an empty database with a large generated data set for benchmarks.
     BenchData(BenchDataArgs),
-    /// Write brotli and gzip copies of the built browser bundle and print every file's sizes.
+    /// Finish the built browser bundle (short chunk names, brotli and gzip copies) and print
+    /// every file's sizes.
     Precompress {
         /// Folder with the built browser bundle (cargo-leptos's site root).
         #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -154,6 +155,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
 /// One line per file of the bundle: raw, gzip and brotli bytes, then the totals.
 fn print_bundle_sizes(site_root: &str) -> CliResult<()> {
     let dir = std::path::Path::new(site_root).join(crate::routes::PKG_DIR);
+    crate::assets::shorten_chunk_names(&dir)?;
     let sizes = crate::assets::precompress(&dir)?;
     println!("{:<60} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
     for s in &sizes {
