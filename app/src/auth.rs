@@ -2,7 +2,7 @@
 //! one domain call, a DTO.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -10,11 +10,13 @@ use crate::i18n::Lang;
 pub use domain_types::areas::Area;
 
 /// A name in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Label {
     pub zh: String,
     pub en: String,
 }
+
+crate::ui::wire::object_decoder!(Label { zh, en });
 
 impl Label {
     pub fn get(&self, lang: Lang) -> String {
@@ -93,7 +95,7 @@ impl AreaNav for Area {
 }
 
 /// The signed-in user as the UI needs them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Me {
     pub user_id: i64,
     pub login: String,
@@ -104,6 +106,8 @@ pub struct Me {
     pub roles: Vec<Label>,
     pub areas: Vec<Area>,
 }
+
+crate::ui::wire::object_decoder!(Me { user_id, login, display_name, unit, unit_path, roles, areas });
 
 impl Me {
     pub fn may_open(&self, area: Area) -> bool {

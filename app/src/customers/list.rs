@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::activity::new_customer::NewCustomer;
 use crate::customers::bulk::{BulkBar, BulkReport, ListTools};
@@ -25,7 +25,7 @@ use crate::ui::format::format_day;
 use crate::ui::list::{capped_count, COUNT_CAP};
 use crate::ui::loading::resource;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerList {
     /// The spec the rows were found with (the remembered one when none was asked for).
     pub spec: ListSpec,
@@ -35,6 +35,8 @@ pub struct CustomerList {
     pub next: Option<String>,
     pub setup: Option<ListSetup>,
 }
+
+crate::ui::wire::object_decoder!(CustomerList { spec, rows, #[default] total, #[default] next, #[default] setup });
 
 #[server(endpoint = "customers/list", input = Json)]
 pub async fn list_customers(spec: Option<ListSpec>, after: Option<String>) -> Result<CustomerList, AppError> {

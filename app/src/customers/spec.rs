@@ -2,12 +2,13 @@
 //! and what the page is told with the first page about the user's choices. Shared by the list's
 //! parts (filters, views, bulk actions).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::ui::wire::object_decoder;
 
 /// The list's filters as typed: dates as `YYYY-MM-DD` (UTC), people and units by id. Empty
 /// fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Filter {
     pub text: String,
     pub level: String,
@@ -22,8 +23,7 @@ pub struct Filter {
 }
 
 /// Filters, sort and columns: what a saved view holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ListSpec {
     pub filter: Filter,
     /// "created", "name", "updated", "last_follow_up"
@@ -32,7 +32,7 @@ pub struct ListSpec {
     pub columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SavedViewDto {
     pub id: i64,
     pub name: String,
@@ -40,7 +40,7 @@ pub struct SavedViewDto {
 }
 
 /// What the page needs besides the rows, sent with the first page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ListSetup {
     pub views: Vec<SavedViewDto>,
     pub tags: Vec<String>,
@@ -52,6 +52,15 @@ pub struct ListSetup {
     pub can_tag: bool,
     pub can_export: bool,
 }
+
+// Filters and specs arrive from saved views and old links with fields missing: none is required.
+object_decoder!(Filter {
+    #[default] text, #[default] level, #[default] province, #[default] city, #[default] status, #[default] tag,
+    #[default] owner, #[default] unit, #[default] follow_before, #[default] follow_after,
+});
+object_decoder!(ListSpec { #[default] filter, #[default] sort, #[default] desc, #[default] columns });
+object_decoder!(SavedViewDto { id, name, spec });
+object_decoder!(ListSetup { views, tags, users, units, columns, can_assign, can_tag, can_export });
 
 /// Every column the list can show, in order; the user's roles may hide some.
 pub const COLUMNS: &[&str] = &["level", "city", "province", "industry", "phone", "tags", "status", "source", "owner", "unit", "last_follow_up", "updated"];

@@ -10,3 +10,4 @@ pub mod files;
 pub mod format;
 pub mod list;
 pub mod loading;
+pub mod wire;
