@@ -274,7 +274,9 @@ mod tests {
         std::fs::write(dir.join(main), b"main").unwrap();
         let loader = dir.join("__wasm_split.QQCdEfGhIjKlMnOpQrStUv.js");
         let manifest = dir.join("__wasm_split_manifest.RRCdEfGhIjKlMnOpQrStUv.json");
-        std::fs::write(&loader, format!("a(\"./{0}.wasm\");b(\"./{1}.wasm\");import \"./{main}\";", long[0], long[1])).unwrap();
+        // As the real loader: it imports the main JS (which loads the main module) and lists the chunks.
+        let main_js = "crm.ZZCdEfGhIjKlMnOpQrStUv.js";
+        std::fs::write(&loader, format!("import \"./{main_js}\";a(\"./{0}.wasm\");b(\"./{1}.wasm\");", long[0], long[1])).unwrap();
         std::fs::write(&manifest, format!("{{\"page\":[\"{0}\",\"{1}\"]}}", long[0], long[1])).unwrap();
 
         assert_eq!(shorten_chunk_names(&dir).unwrap(), 2);
@@ -289,7 +291,7 @@ mod tests {
         assert!(is_content_hashed(&chunk) && is_content_hashed(&page) && chunk.len() < long[0].len());
         assert_eq!(std::fs::read(dir.join(&chunk)).unwrap(), b"chunk three");
         let loader_text = std::fs::read_to_string(&loader).unwrap();
-        assert_eq!(loader_text, format!("a(\"./{chunk}\");b(\"./{page}\");import \"./{main}\";"));
+        assert_eq!(loader_text, format!("import \"./{main_js}\";a(\"./{chunk}\");b(\"./{page}\");"));
         let manifest_text = std::fs::read_to_string(&manifest).unwrap();
         let stem = |n: &str| n.strip_suffix(".wasm").unwrap().to_string();
         assert_eq!(manifest_text, format!("{{\"page\":[\"{}\",\"{}\"]}}", stem(&chunk), stem(&page)));
