@@ -16,7 +16,7 @@ pub struct Label {
     pub en: String,
 }
 
-crate::ui::wire::object_decoder!(Label { zh, en });
+domain_types::object_decoder!(Label { zh, en });
 
 impl Label {
     pub fn get(&self, lang: Lang) -> String {
@@ -107,7 +107,7 @@ pub struct Me {
     pub areas: Vec<Area>,
 }
 
-crate::ui::wire::object_decoder!(Me { user_id, login, display_name, unit, unit_path, roles, areas });
+domain_types::object_decoder!(Me { user_id, login, display_name, unit, unit_path, roles, areas });
 
 impl Me {
     pub fn may_open(&self, area: Area) -> bool {

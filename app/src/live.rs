@@ -220,15 +220,12 @@ mod browser {
     /// One message of the socket: `{"type": "hello" | "reset", "last_id": n}` or
     /// `{"type": "event", "event": {..}}`. Read into a plain struct rather than a
     /// `serde_json::Value`, which would pull the whole dynamic JSON tree into the first download.
-    #[derive(serde::Deserialize)]
     struct Message {
-        #[serde(rename = "type")]
         kind: String,
-        #[serde(default)]
         last_id: Option<i64>,
-        #[serde(default)]
         event: Option<LiveEvent>,
     }
+    domain_types::object_decoder!(Message { kind = "type", #[default] last_id, #[default] event });
 
     fn receive(conn: &Conn, text: &str) {
         let Ok(msg) = serde_json::from_slice::<Message>(text.as_bytes()) else { return };

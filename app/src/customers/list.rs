@@ -36,7 +36,7 @@ pub struct CustomerList {
     pub setup: Option<ListSetup>,
 }
 
-crate::ui::wire::object_decoder!(CustomerList { spec, rows, #[default] total, #[default] next, #[default] setup });
+domain_types::object_decoder!(CustomerList { spec, rows, #[default] total, #[default] next, #[default] setup });
 
 #[server(endpoint = "customers/list", input = Json)]
 pub async fn list_customers(spec: Option<ListSpec>, after: Option<String>) -> Result<CustomerList, AppError> {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::ui::wire::object_decoder;
+use domain_types::object_decoder;
 
 /// A customer as a row of the list: the columns a list shows, hidden ones left out (the domain's
 /// CustomerView is the whole record; a page of 50 rows stays small).

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::ui::wire::object_decoder;
+use domain_types::object_decoder;
 
 /// The list's filters as typed: dates as `YYYY-MM-DD` (UTC), people and units by id. Empty
 /// fields do not filter.

@@ -10,4 +10,3 @@ pub mod files;
 pub mod format;
 pub mod list;
 pub mod loading;
-pub mod wire;

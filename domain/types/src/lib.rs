@@ -24,3 +24,4 @@ pub mod reports;
 pub mod sales;
 pub mod service;
 pub mod users;
+pub mod wire;

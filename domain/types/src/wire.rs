@@ -3,43 +3,54 @@
 //! serde's derived `Deserialize` asks for a struct, which JSON may write as an object or as an
 //! array of field values; serde_json then builds both decoders for every struct, each with every
 //! field's decoding inlined. The server only ever writes objects, so for the types the first
-//! download decodes (the signed-in user, the customer list), [`object_decoder!`] writes a
-//! `Deserialize` that reads an object only: about half the code per type, same JSON.
+//! download decodes (the signed-in user, the customer list, the live connection's messages),
+//! [`object_decoder!`](crate::object_decoder) writes a `Deserialize` that reads an object only:
+//! about half the code per type, same JSON.
+
+#[doc(hidden)]
+pub use serde as __serde;
 
 /// `impl Deserialize` for a struct from a JSON object: `object_decoder!(Row { id, #[default] city })`.
 /// Fields marked `#[default]` may be missing (their type's default, `None` for an `Option`); the
-/// others are required. Unknown keys are skipped, as the derive does.
+/// others are required. `kind = "type"` reads the field `kind` from the key `type`. Unknown keys
+/// are skipped, as the derive does.
+#[macro_export]
 macro_rules! object_decoder {
-    ($ty:ident { $( $(#[$default:ident])? $field:ident ),* $(,)? }) => {
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    ($ty:ident { $( $(#[$default:ident])? $field:ident $(= $key:literal)? ),* $(,)? }) => {
+        impl<'de> $crate::wire::__serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::wire::__serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 struct ObjectVisitor;
-                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                impl<'de> $crate::wire::__serde::de::Visitor<'de> for ObjectVisitor {
                     type Value = $ty;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
                         f.write_str(concat!("an object for ", stringify!($ty)))
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
-                        $( let mut $field = None; )*
-                        while let Some(key) = map.next_key::<String>()? {
+                    fn visit_map<A: $crate::wire::__serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$ty, A::Error> {
+                        $( let mut $field = ::core::option::Option::None; )*
+                        while let ::core::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
                             match key.as_str() {
-                                $( stringify!($field) => $field = Some(map.next_value()?), )*
-                                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+                                $( $crate::object_decoder!(@key $field $($key)?) => $field = ::core::option::Option::Some(map.next_value()?), )*
+                                _ => { map.next_value::<$crate::wire::__serde::de::IgnoredAny>()?; }
                             }
                         }
-                        Ok($ty { $( $field: $crate::ui::wire::object_decoder!(@take $field A $($default)?), )* })
+                        ::core::result::Result::Ok($ty { $( $field: $crate::object_decoder!(@take $field A $($key)? $($default)?), )* })
                     }
                 }
                 deserializer.deserialize_map(ObjectVisitor)
             }
         }
     };
+    (@key $field:ident $key:literal) => { $key };
+    (@key $field:ident) => { stringify!($field) };
+    (@take $field:ident $map:ident $key:literal default) => { $field.unwrap_or_default() };
     (@take $field:ident $map:ident default) => { $field.unwrap_or_default() };
+    (@take $field:ident $map:ident $key:literal) => {
+        $field.ok_or_else(|| <$map::Error as $crate::wire::__serde::de::Error>::missing_field($key))?
+    };
     (@take $field:ident $map:ident) => {
-        $field.ok_or_else(|| <$map::Error as serde::de::Error>::missing_field(stringify!($field)))?
+        $field.ok_or_else(|| <$map::Error as $crate::wire::__serde::de::Error>::missing_field(stringify!($field)))?
     };
 }
-pub(crate) use object_decoder;
 
 #[cfg(test)]
 mod tests {
@@ -62,7 +73,7 @@ mod tests {
         tags: Vec<String>,
         city: Option<String>,
     }
-    super::object_decoder!(Object { id, name, #[default] tags, #[default] city });
+    crate::object_decoder!(Object { id, name, #[default] tags, #[default] city });
 
     fn both(json: &str) -> (Result<Derived, String>, Result<Object, String>) {
         (serde_json::from_str(json).map_err(|e| e.to_string()), serde_json::from_str(json).map_err(|e| e.to_string()))
@@ -90,5 +101,20 @@ mod tests {
         }
         let missing = both(r#"{"id":1}"#).1.unwrap_err();
         assert!(missing.contains("missing field `name`"), "{missing}");
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Renamed {
+        kind: String,
+        last_id: Option<i64>,
+    }
+    crate::object_decoder!(Renamed { kind = "type", #[default] last_id });
+
+    #[test]
+    fn reads_a_field_from_the_key_it_is_given() {
+        let read: Renamed = serde_json::from_str(r#"{"type":"hello","last_id":3}"#).unwrap();
+        assert_eq!(read, Renamed { kind: "hello".into(), last_id: Some(3) });
+        let missing = serde_json::from_str::<Renamed>(r#"{"kind":"hello"}"#).unwrap_err().to_string();
+        assert!(missing.contains("missing field `type`"), "{missing}");
     }
 }
