@@ -210,6 +210,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("err.duplicate", "集团内已有同名或同电话的客户，请联系 {ask}。", "A customer with this name or phone already exists in the group; ask {ask}."),
     ("cust.search", "名称或电话", "Name or phone"),
     ("cust.filter", "筛选", "Filter"),
+    ("cust.more_filters", "更多筛选与排序", "More filters and sort"),
     ("cust.new", "新建客户", "New customer"),
     ("cust.kind_company", "企业", "Company"),
     ("cust.kind_person", "个人", "Person"),

@@ -161,12 +161,12 @@ fn BottomBar(areas: Vec<Area>, menu_open: RwSignal<bool>) -> impl IntoView {
     view! {
         <nav class="bottombar" data-testid="bottom-nav">
             {primary.into_iter().map(|area| view! { <NavLink area on_pick=close/> }).collect_view()}
-            <Show when=move || has_more>
+            {has_more.then(|| view! {
                 <button class="nav-item more" data-testid="more" on:click=move |_| menu_open.update(|o| *o = !*o)>
                     <span class="nav-icon" aria-hidden="true">"⋯"</span>
                     <span class="nav-text">{tr("nav.more")}</span>
                 </button>
-            </Show>
+            })}
         </nav>
         <Show when=move || menu_open.get()>
             <div class="more-sheet" data-testid="more-sheet">

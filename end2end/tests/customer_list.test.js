@@ -36,6 +36,8 @@ test('a manager tags a selection, filters by the tag, saves the view and exports
   await page.locator('[data-testid=bulk-result]').waitFor();
   assert.match(await page.locator('[data-testid=bulk-result]').innerText(), /已处理 2 个，无需变更 0 个，未处理 0 个/);
 
+  // The tag filter is among those behind "more filters", fetched on first opening.
+  await page.click('[data-testid=more-filters-toggle]');
   await page.fill('[data-testid=filter-tag]', '展会2026');
   await page.click('[data-testid=filter-apply]');
   await waitForCount(page, 2);
@@ -56,6 +58,8 @@ test('a manager tags a selection, filters by the tag, saves the view and exports
   await page.reload();
   await hydrated(page);
   await waitForCount(page, 2);
+  assert.equal(await page.innerText('[data-testid=more-filters-toggle]'), '更多筛选与排序 (1)');
+  await page.click('[data-testid=more-filters-toggle]');
   assert.equal(await page.inputValue('[data-testid=filter-tag]'), '展会2026');
 
   // Export everything the view shows.
@@ -75,6 +79,7 @@ test('a manager tags a selection, filters by the tag, saves the view and exports
 
 test('sorting and column choice', async () => {
   const { ctx, page } = await listPage('admin');
+  await page.click('[data-testid=more-filters-toggle]');
   await page.selectOption('[data-testid=sort-key]', 'name');
   await page.check('[data-testid=sort-desc]');
   await page.locator('[data-testid=columns] summary').click();

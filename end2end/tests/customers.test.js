@@ -67,6 +67,7 @@ test('the customer list filters by level and by name, within what the user may s
   await page.waitForURL(`${env.server.base}/`);
   await page.goto(`${env.server.base}/customers`);
   await hydrated(page);
+  await page.click('[data-testid=more-filters-toggle]');
   await page.selectOption('[data-testid=filter-level]', 'A');
   await page.click('[data-testid=filter-apply]');
   await page.waitForFunction(() => {

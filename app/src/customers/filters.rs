@@ -1,6 +1,10 @@
 //! The customer list's filter form: name or phone, level, province, city, status, tag, owner, unit
 //! and last follow-up before/after, the sort and the columns. A filter shows only when the user
 //! may read its field (the server refuses a filter on a hidden field: it would reveal the values).
+//!
+//! The search box and the apply and reset buttons are always there; the other filters, the sort
+//! and the columns open under "more filters", whose code is fetched the first time it is opened:
+//! most visits only search or pick a saved view, and on a phone the list comes first.
 
 use leptos::prelude::*;
 
@@ -17,15 +21,70 @@ fn sort_key(s: &str) -> &'static str {
     }
 }
 
-/// The form edits `form`; submitting applies it, "reset" applies the empty spec.
+/// How many of the filters behind "more filters" are set (the search box is in sight).
+fn hidden_filters_set(f: &Filter) -> usize {
+    [&f.level, &f.province, &f.city, &f.status, &f.tag, &f.owner, &f.unit, &f.follow_before, &f.follow_after]
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .count()
+}
+
+/// The form edits `form`; submitting applies it, "reset" applies the empty spec. `opened` says
+/// whether "more filters" is open (the page keeps it while the list reloads).
 #[component]
-pub fn FilterForm(setup: ListSetup, shown: Vec<String>, form: RwSignal<ListSpec>, apply: impl Fn(ListSpec) + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn FilterForm(
+    setup: ListSetup,
+    shown: Vec<String>,
+    form: RwSignal<ListSpec>,
+    apply: impl Fn(ListSpec) + Copy + Send + Sync + 'static,
+    opened: RwSignal<bool>,
+) -> impl IntoView {
+    let set_count = move || match form.with(|s| hidden_filters_set(&s.filter)) {
+        0 => String::new(),
+        n => format!(" ({n})"),
+    };
+    view! {
+        <form class="inline-form filters" data-testid="customer-filters" on:submit=move |ev| {
+            ev.prevent_default();
+            apply(form.get_untracked());
+        }>
+            <label><span>{tr("cust.search")}</span>
+                <input type="search" data-testid="filter-text" prop:value=move || form.with(|s| s.filter.text.clone())
+                    on:input=move |ev| form.update(|s| s.filter.text = event_target_value(&ev))/></label>
+            <button type="submit" class="primary" data-testid="filter-apply">{tr("cust.filter")}</button>
+            <button type="button" class="secondary" data-testid="filter-reset" on:click=move |_| apply(ListSpec::default())>{tr("cust.reset")}</button>
+            <details class="more-filters" data-testid="more-filters" prop:open=move || opened.get()
+                on:toggle=move |ev| opened.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
+                <summary class="button secondary" data-testid="more-filters-toggle">{tr("cust.more_filters")}{set_count}</summary>
+                <Show when=move || opened.get()>
+                    {
+                        let (setup, shown) = (setup.clone(), shown.clone());
+                        view! {
+                            <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
+                                {Suspend::new(more_filters(setup, shown, form))}
+                            </Suspense>
+                        }
+                    }
+                </Show>
+            </details>
+        </form>
+    }
+}
+
+#[lazy]
+fn more_filters(setup: ListSetup, shown: Vec<String>, form: RwSignal<ListSpec>) -> AnyView {
+    view! { <MoreFilters setup shown form/> }.into_any()
+}
+
+/// Every filter but the search, the sort and the columns; they edit `form`, which the enclosing
+/// form applies.
+#[component]
+fn MoreFilters(setup: ListSetup, shown: Vec<String>, form: RwSignal<ListSpec>) -> impl IntoView {
     let lang = use_lang();
     let readable = setup.columns.clone();
     let field = move |get: fn(&Filter) -> String, set: fn(&mut Filter, String)| {
         (move || get(&form.get().filter), move |v: String| form.update(|f| set(&mut f.filter, v)))
     };
-    let (text, set_text) = field(|f| f.text.clone(), |f, v| f.text = v);
     let (level, set_level) = field(|f| f.level.clone(), |f, v| f.level = v);
     let (province, set_province) = field(|f| f.province.clone(), |f, v| f.province = v);
     let (city, set_city) = field(|f| f.city.clone(), |f, v| f.city = v);
@@ -39,39 +98,34 @@ pub fn FilterForm(setup: ListSetup, shown: Vec<String>, form: RwSignal<ListSpec>
     let (read_level, read_city, read_province, read_status, read_tags) = (can_read("level"), can_read("city"), can_read("province"), can_read("status"), can_read("tags"));
 
     view! {
-        <form class="inline-form filters" data-testid="customer-filters" on:submit=move |ev| {
-            ev.prevent_default();
-            apply(form.get_untracked());
-        }>
-            <label><span>{tr("cust.search")}</span>
-                <input type="search" data-testid="filter-text" prop:value=text on:input=move |ev| set_text(event_target_value(&ev))/></label>
-            <Show when=move || read_level>
+        <div class="more-fields">
+            {read_level.then(|| view! {
                 <label><span>{tr("cust.level")}</span>
                     <select data-testid="filter-level" prop:value=level on:change=move |ev| set_level(event_target_value(&ev))>
                         <option value="">{tr("admin.all")}</option>
                         {["A", "B", "C", "D"].into_iter().map(|l| view! { <option value=l selected=move || level() == l>{l}</option> }).collect_view()}
                     </select></label>
-            </Show>
-            <Show when=move || read_province>
+            })}
+            {read_province.then(|| view! {
                 <label><span>{tr("field.province")}</span>
                     <input data-testid="filter-province" prop:value=province on:input=move |ev| set_province(event_target_value(&ev))/></label>
-            </Show>
-            <Show when=move || read_city>
+            })}
+            {read_city.then(|| view! {
                 <label><span>{tr("cust.city")}</span>
                     <input data-testid="filter-city" prop:value=city on:input=move |ev| set_city(event_target_value(&ev))/></label>
-            </Show>
-            <Show when=move || read_status>
+            })}
+            {read_status.then(|| view! {
                 <label><span>{tr("admin.status")}</span>
                     <select data-testid="filter-status" prop:value=status on:change=move |ev| set_status(event_target_value(&ev))>
                         <option value="">{tr("admin.all")}</option>
                         <option value="active" selected=move || status() == "active">{tr("cust.status_active")}</option>
                         <option value="inactive" selected=move || status() == "inactive">{tr("cust.status_inactive")}</option>
                     </select></label>
-            </Show>
-            <Show when=move || read_tags>
+            })}
+            {read_tags.then(|| view! {
                 <label><span>{tr("cust.tags")}</span>
                     <input list="tag-choices" data-testid="filter-tag" prop:value=tag on:input=move |ev| set_tag(event_target_value(&ev))/></label>
-            </Show>
+            })}
             <datalist id="tag-choices">
                 {setup.tags.iter().map(|t| view! { <option value=t.clone()></option> }).collect_view()}
             </datalist>
@@ -98,8 +152,6 @@ pub fn FilterForm(setup: ListSetup, shown: Vec<String>, form: RwSignal<ListSpec>
             <label class="check"><input type="checkbox" data-testid="sort-desc" prop:checked=move || form.get().desc
                 on:change=move |ev| form.update(|s| s.desc = event_target_checked(&ev))/>{tr("cust.descending")}</label>
             <ColumnPicker readable=readable.clone() shown form/>
-            <button type="submit" class="primary" data-testid="filter-apply">{tr("cust.filter")}</button>
-            <button type="button" class="secondary" data-testid="filter-reset" on:click=move |_| apply(ListSpec::default())>{tr("cust.reset")}</button>
-        </form>
+        </div>
     }
 }

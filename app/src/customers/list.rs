@@ -131,6 +131,8 @@ pub fn CustomersPage() -> impl IntoView {
         next.set(None);
         selected.set(BTreeSet::new());
     };
+    // Whether "more filters" is open: the page keeps it while the list reloads under it.
+    let filters_open = RwSignal::new(false);
     // A tool changed what the list shows: it reloads from the first page.
     Effect::new(move |seen: Option<u32>| {
         let now = tools.changed.get();
@@ -159,7 +161,7 @@ pub fn CustomersPage() -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <p class="form-error" data-testid="list-error">{move || e.message(lang.get())}</p> }.into_any(),
                         Ok(list) => view! {
-                            <ListBody list applied selected more_rows next load_more tools reset/>
+                            <ListBody list applied selected more_rows next load_more tools reset filters_open/>
                         }.into_any(),
                     }
                 })}
@@ -179,6 +181,7 @@ fn ListBody(
     load_more: impl Fn(String) + Copy + Send + Sync + 'static,
     tools: ListTools,
     reset: impl Fn() + Copy + Send + Sync + 'static,
+    filters_open: RwSignal<bool>,
 ) -> impl IntoView {
     let lang = use_lang();
     let setup = list.setup.clone().unwrap_or_default();
@@ -242,7 +245,7 @@ fn ListBody(
 
     view! {
         <ViewsBar views=setup.views.clone() form apply tools/>
-        <FilterForm setup=setup.clone() shown=shown.clone() form apply/>
+        <FilterForm setup=setup.clone() shown=shown.clone() form apply opened=filters_open/>
         <BulkBar setup=setup.clone() selected spec=spec.clone() tools/>
         <p class="muted" data-testid="customer-count">
             {move || {
@@ -257,9 +260,7 @@ fn ListBody(
                     on:click={ let spec = spec_for_count.clone(); move |_| tools.run(count_customers_exactly(spec.clone()), move |n| exact.set(Some(n))) }>{tr("cust.count_exactly")}</button>
             </Show>
         </p>
-        <Show when=move || total == 0>
-            <p class="empty">{tr("cust.empty")}</p>
-        </Show>
+        {(total == 0).then(|| view! { <p class="empty">{tr("cust.empty")}</p> })}
         <Show when=move || { fresh.get() > 0 }>
             <button class="secondary new-rows" data-testid="new-rows" on:click=move |_| { reset(); applied.set(Some(spec_for_reload.get_value())); }>
                 {move || t(lang.get(), "cust.new_rows").replace("{n}", &fresh.get().to_string())}
@@ -350,7 +351,8 @@ fn CustomerLine(row: CustomerRow, columns: Vec<String>, selected: RwSignal<BTree
                     }/>
             </td>
             <td class="name" data-label=move || t(lang.get(), "cust.name")>
-                <leptos_router::components::A href=format!("/customers/{id}")>{row.name.clone()}</leptos_router::components::A>
+                // A plain link: the router handles clicks on any same-origin <a>.
+                <a href=format!("/customers/{id}")>{row.name.clone()}</a>
             </td>
             {cells}
         </tr>

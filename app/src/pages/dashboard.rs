@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::auth::AreaNav;
 use crate::i18n::{t, tr, use_lang};
@@ -46,10 +45,10 @@ pub fn Dashboard() -> impl IntoView {
                                     .into_iter()
                                     .map(|a| {
                                         view! {
-                                            <A href=a.path() attr:class="tile">
+                                            <a href=a.path() class="tile">
                                                 <span class="tile-icon">{a.icon()}</span>
                                                 <span>{move || t(lang.get(), a.text_key())}</span>
-                                            </A>
+                                            </a>
                                         }
                                     })
                                     .collect_view()}
