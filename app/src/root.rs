@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::HashedStylesheet;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, Lazy};
+use leptos_router::path;
 
 use crate::auth::Area;
 use crate::i18n::{initial_lang, t, I18n};
@@ -54,39 +54,39 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view=Dashboard/>
                     <Route path=path!("customers") view=|| view! { <Guarded area=Area::Customers><CustomersPage/></Guarded> }/>
-                    <Route path=path!("contacts") view={Lazy::<lazy_pages::ContactsRoute>::new()}/>
-                    <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsRoute>::new()}/>
-                    <Route path=path!("customers/import") view={Lazy::<lazy_pages::ImportRoute>::new()}/>
-                    <Route path=path!("customers/:id") view={Lazy::<lazy_pages::CustomerDetailRoute>::new()}/>
-                    <Route path=path!("segments") view={Lazy::<lazy_pages::SegmentsRoute>::new()}/>
-                    <Route path=path!("leads") view={Lazy::<lazy_pages::LeadsRoute>::new()}/>
-                    <Route path=path!("leads/rules") view={Lazy::<lazy_pages::LeadRulesRoute>::new()}/>
-                    <Route path=path!("leads/campaigns") view={Lazy::<lazy_pages::CampaignsRoute>::new()}/>
-                    <Route path=path!("leads/:id") view={Lazy::<lazy_pages::LeadDetailRoute>::new()}/>
-                    <Route path=path!("opportunities") view={Lazy::<lazy_pages::OpportunitiesRoute>::new()}/>
-                    <Route path=path!("contracts") view={Lazy::<lazy_pages::ContractsRoute>::new()}/>
-                    <Route path=path!("contracts/:id") view={Lazy::<lazy_pages::ContractDetailRoute>::new()}/>
-                    <Route path=path!("quotes") view={Lazy::<lazy_pages::QuotesRoute>::new()}/>
-                    <Route path=path!("quotes/:id") view={Lazy::<lazy_pages::QuoteDetailRoute>::new()}/>
-                    <Route path=path!("tickets") view={Lazy::<lazy_pages::TicketsRoute>::new()}/>
-                    <Route path=path!("tickets/:id") view={Lazy::<lazy_pages::TicketDetailRoute>::new()}/>
-                    <Route path=path!("approvals") view={Lazy::<lazy_pages::ApprovalsRoute>::new()}/>
-                    <Route path=path!("approvals/:id") view={Lazy::<lazy_pages::ApprovalDetailRoute>::new()}/>
-                    <Route path=path!("tasks") view={Lazy::<lazy_pages::TasksRoute>::new()}/>
-                    <Route path=path!("tasks/:id") view={Lazy::<lazy_pages::TaskDetailRoute>::new()}/>
-                    <Route path=path!("notifications") view={Lazy::<lazy_pages::NotificationsRoute>::new()}/>
-                    <Route path=path!("reports") view={Lazy::<lazy_pages::ReportsRoute>::new()}/>
-                    <Route path=path!("profile") view={Lazy::<lazy_pages::ProfileRoute>::new()}/>
-                    <ParentRoute path=path!("admin") view={Lazy::<lazy_pages::AdminRoute>::new()}>
-                        <Route path=path!("") view={Lazy::<lazy_pages::OrgRoute>::new()}/>
-                        <Route path=path!("users") view={Lazy::<lazy_pages::UsersRoute>::new()}/>
-                        <Route path=path!("roles") view={Lazy::<lazy_pages::RolesRoute>::new()}/>
-                        <Route path=path!("pools") view={Lazy::<lazy_pages::PoolsAdminRoute>::new()}/>
-                        <Route path=path!("explain") view={Lazy::<lazy_pages::ExplainRoute>::new()}/>
-                        <Route path=path!("webhooks") view={Lazy::<lazy_pages::WebhooksRoute>::new()}/>
-                        <Route path=path!("audit") view={Lazy::<lazy_pages::AuditRoute>::new()}/>
-                        <Route path=path!("approval-flows") view={Lazy::<lazy_pages::FlowDesignerRoute>::new()}/>
-                        <Route path=path!("prices") view={Lazy::<lazy_pages::PriceListRoute>::new()}/>
+                    <Route path=path!("contacts") view=lazy_pages::contacts_route::PAGE/>
+                    <Route path=path!("pools") view=lazy_pages::pools_route::PAGE/>
+                    <Route path=path!("customers/import") view=lazy_pages::import_route::PAGE/>
+                    <Route path=path!("customers/:id") view=lazy_pages::customer_detail_route::PAGE/>
+                    <Route path=path!("segments") view=lazy_pages::segments_route::PAGE/>
+                    <Route path=path!("leads") view=lazy_pages::leads_route::PAGE/>
+                    <Route path=path!("leads/rules") view=lazy_pages::lead_rules_route::PAGE/>
+                    <Route path=path!("leads/campaigns") view=lazy_pages::campaigns_route::PAGE/>
+                    <Route path=path!("leads/:id") view=lazy_pages::lead_detail_route::PAGE/>
+                    <Route path=path!("opportunities") view=lazy_pages::opportunities_route::PAGE/>
+                    <Route path=path!("contracts") view=lazy_pages::contracts_route::PAGE/>
+                    <Route path=path!("contracts/:id") view=lazy_pages::contract_detail_route::PAGE/>
+                    <Route path=path!("quotes") view=lazy_pages::quotes_route::PAGE/>
+                    <Route path=path!("quotes/:id") view=lazy_pages::quote_detail_route::PAGE/>
+                    <Route path=path!("tickets") view=lazy_pages::tickets_route::PAGE/>
+                    <Route path=path!("tickets/:id") view=lazy_pages::ticket_detail_route::PAGE/>
+                    <Route path=path!("approvals") view=lazy_pages::approvals_route::PAGE/>
+                    <Route path=path!("approvals/:id") view=lazy_pages::approval_detail_route::PAGE/>
+                    <Route path=path!("tasks") view=lazy_pages::tasks_route::PAGE/>
+                    <Route path=path!("tasks/:id") view=lazy_pages::task_detail_route::PAGE/>
+                    <Route path=path!("notifications") view=lazy_pages::notifications_route::PAGE/>
+                    <Route path=path!("reports") view=lazy_pages::reports_route::PAGE/>
+                    <Route path=path!("profile") view=lazy_pages::profile_route::PAGE/>
+                    <ParentRoute path=path!("admin") view=lazy_pages::admin_route::PAGE>
+                        <Route path=path!("") view=lazy_pages::org_route::PAGE/>
+                        <Route path=path!("users") view=lazy_pages::users_route::PAGE/>
+                        <Route path=path!("roles") view=lazy_pages::roles_route::PAGE/>
+                        <Route path=path!("pools") view=lazy_pages::pools_admin_route::PAGE/>
+                        <Route path=path!("explain") view=lazy_pages::explain_route::PAGE/>
+                        <Route path=path!("webhooks") view=lazy_pages::webhooks_route::PAGE/>
+                        <Route path=path!("audit") view=lazy_pages::audit_route::PAGE/>
+                        <Route path=path!("approval-flows") view=lazy_pages::flow_designer_route::PAGE/>
+                        <Route path=path!("prices") view=lazy_pages::price_list_route::PAGE/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -94,72 +94,100 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The lazily loaded pages: each route's view is split into its own WASM chunk by
+/// The lazily loaded pages: each page's view is split into its own WASM chunk by
 /// `cargo leptos build --split` and fetched on the first visit (the server renders it in full).
 mod lazy_pages {
+    use std::future::Future;
+    use std::pin::Pin;
+
     use leptos::prelude::*;
-    use leptos_router::{lazy_route, LazyRoute};
+    use leptos_router::ChooseView;
 
     use crate::auth::Area;
     use crate::pages::area::Guarded;
 
-    /// A route whose lazily loaded view is the page `$page`, shown only to those whose roles
-    /// open `$area` when one is named.
+    /// A route's view fetched on the first visit. Leptos's `Lazy<T>` is a type per page, and the
+    /// router's view machinery was built for each of them in the first download (some 30 kB
+    /// before optimization for 33 pages); this one type serves every page.
+    #[derive(Clone, Copy)]
+    pub struct LazyPage {
+        view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
+        preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
+    }
+
+    impl ChooseView for LazyPage {
+        fn choose(self) -> impl Future<Output = AnyView> {
+            (self.view)()
+        }
+
+        /// Fetches the page's chunk while the router loads the route (the browser only).
+        fn preload(&self) -> impl Future<Output = ()> {
+            (self.preload)()
+        }
+    }
+
+    /// A module `$page` holding the lazily loaded view (a `#[lazy]` function named after the
+    /// module, which names its chunk) and `PAGE` for the route table; the page is shown only to
+    /// those whose roles open `$area` when one is named.
     macro_rules! lazy_page {
-        (@view $route:ident, $view:expr) => {
-            pub struct $route;
+        (@view $page:ident, $view:expr) => {
+            pub mod $page {
+                use super::*;
 
-            #[lazy_route]
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
-
-                fn view(_this: Self) -> AnyView {
+                #[lazy($page)]
+                pub fn view() -> AnyView {
                     $view.into_any()
                 }
+
+                pub const PAGE: LazyPage = LazyPage {
+                    view: || Box::pin(view()),
+                    #[cfg(feature = "hydrate")]
+                    preload: || Box::pin(__preload_view()),
+                    #[cfg(not(feature = "hydrate"))]
+                    preload: || Box::pin(async {}),
+                };
             }
         };
-        ($route:ident, $area:expr, $page:path) => {
-            lazy_page!(@view $route, view! { <Guarded area=$area><$page/></Guarded> });
+        ($page:ident, $area:expr, $component:path) => {
+            lazy_page!(@view $page, view! { <Guarded area=$area><$component/></Guarded> });
         };
-        ($route:ident, $page:path) => {
-            lazy_page!(@view $route, view! { <$page/> });
+        ($page:ident, $component:path) => {
+            lazy_page!(@view $page, view! { <$component/> });
         };
     }
 
-    lazy_page!(ContactsRoute, Area::Customers, crate::contacts::list::ContactsPage);
-    lazy_page!(PoolsRoute, Area::Customers, crate::pools::page::PoolsPage);
-    lazy_page!(CustomerDetailRoute, Area::Customers, crate::customers::detail::page::CustomerDetailPage);
-    lazy_page!(LeadsRoute, Area::Leads, crate::leads::list::LeadsPage);
-    lazy_page!(LeadRulesRoute, Area::Leads, crate::leads::rules::LeadRulesPage);
-    lazy_page!(CampaignsRoute, Area::Leads, crate::marketing::campaigns::CampaignsPage);
-    lazy_page!(SegmentsRoute, Area::Customers, crate::marketing::segments::SegmentsPage);
-    lazy_page!(ImportRoute, Area::Customers, crate::imports::ImportPage);
-    lazy_page!(LeadDetailRoute, Area::Leads, crate::leads::detail::LeadDetailPage);
-    lazy_page!(TasksRoute, Area::Tasks, crate::tasks::list::TasksPage);
-    lazy_page!(TaskDetailRoute, Area::Tasks, crate::tasks::detail::TaskDetailPage);
-    lazy_page!(NotificationsRoute, crate::notifications::page::NotificationsPage);
-    lazy_page!(ApprovalsRoute, Area::Approvals, crate::approvals::inbox::ApprovalsPage);
-    lazy_page!(ApprovalDetailRoute, Area::Approvals, crate::approvals::detail::ApprovalDetailPage);
-    lazy_page!(OpportunitiesRoute, Area::Opportunities, crate::opportunities::board::OpportunitiesPage);
-    lazy_page!(ContractsRoute, Area::Contracts, crate::contracts::list::ContractsPage);
-    lazy_page!(ContractDetailRoute, Area::Contracts, crate::contracts::detail::ContractDetailPage);
-    lazy_page!(QuotesRoute, Area::Contracts, crate::contracts::quotes::QuotesPage);
-    lazy_page!(QuoteDetailRoute, Area::Contracts, crate::contracts::quotes::QuoteDetailPage);
-    lazy_page!(TicketsRoute, Area::Tickets, crate::tickets::list::TicketsPage);
-    lazy_page!(TicketDetailRoute, Area::Tickets, crate::tickets::detail::TicketDetailPage);
-    lazy_page!(ReportsRoute, Area::Reports, crate::reports::ReportsPage);
-    lazy_page!(ProfileRoute, crate::profile::ProfilePage);
+    lazy_page!(contacts_route, Area::Customers, crate::contacts::list::ContactsPage);
+    lazy_page!(pools_route, Area::Customers, crate::pools::page::PoolsPage);
+    lazy_page!(customer_detail_route, Area::Customers, crate::customers::detail::page::CustomerDetailPage);
+    lazy_page!(leads_route, Area::Leads, crate::leads::list::LeadsPage);
+    lazy_page!(lead_rules_route, Area::Leads, crate::leads::rules::LeadRulesPage);
+    lazy_page!(campaigns_route, Area::Leads, crate::marketing::campaigns::CampaignsPage);
+    lazy_page!(segments_route, Area::Customers, crate::marketing::segments::SegmentsPage);
+    lazy_page!(import_route, Area::Customers, crate::imports::ImportPage);
+    lazy_page!(lead_detail_route, Area::Leads, crate::leads::detail::LeadDetailPage);
+    lazy_page!(tasks_route, Area::Tasks, crate::tasks::list::TasksPage);
+    lazy_page!(task_detail_route, Area::Tasks, crate::tasks::detail::TaskDetailPage);
+    lazy_page!(notifications_route, crate::notifications::page::NotificationsPage);
+    lazy_page!(approvals_route, Area::Approvals, crate::approvals::inbox::ApprovalsPage);
+    lazy_page!(approval_detail_route, Area::Approvals, crate::approvals::detail::ApprovalDetailPage);
+    lazy_page!(opportunities_route, Area::Opportunities, crate::opportunities::board::OpportunitiesPage);
+    lazy_page!(contracts_route, Area::Contracts, crate::contracts::list::ContractsPage);
+    lazy_page!(contract_detail_route, Area::Contracts, crate::contracts::detail::ContractDetailPage);
+    lazy_page!(quotes_route, Area::Contracts, crate::contracts::quotes::QuotesPage);
+    lazy_page!(quote_detail_route, Area::Contracts, crate::contracts::quotes::QuoteDetailPage);
+    lazy_page!(tickets_route, Area::Tickets, crate::tickets::list::TicketsPage);
+    lazy_page!(ticket_detail_route, Area::Tickets, crate::tickets::detail::TicketDetailPage);
+    lazy_page!(reports_route, Area::Reports, crate::reports::ReportsPage);
+    lazy_page!(profile_route, crate::profile::ProfilePage);
     // The admin layout (its tabs) guards its pages.
-    lazy_page!(AdminRoute, Area::Admin, crate::admin::AdminLayout);
-    lazy_page!(OrgRoute, crate::admin::org::OrgPage);
-    lazy_page!(UsersRoute, crate::admin::users::UsersPage);
-    lazy_page!(RolesRoute, crate::admin::roles::RolesPage);
-    lazy_page!(PoolsAdminRoute, crate::admin::pools::PoolsAdminPage);
-    lazy_page!(WebhooksRoute, crate::admin::webhooks::WebhooksPage);
-    lazy_page!(ExplainRoute, crate::admin::explain::ExplainPage);
-    lazy_page!(AuditRoute, crate::admin::audit::AuditPage);
-    lazy_page!(FlowDesignerRoute, crate::approvals::designer::FlowDesignerPage);
-    lazy_page!(PriceListRoute, crate::admin::prices::PriceListPage);
+    lazy_page!(admin_route, Area::Admin, crate::admin::AdminLayout);
+    lazy_page!(org_route, crate::admin::org::OrgPage);
+    lazy_page!(users_route, crate::admin::users::UsersPage);
+    lazy_page!(roles_route, crate::admin::roles::RolesPage);
+    lazy_page!(pools_admin_route, crate::admin::pools::PoolsAdminPage);
+    lazy_page!(webhooks_route, crate::admin::webhooks::WebhooksPage);
+    lazy_page!(explain_route, crate::admin::explain::ExplainPage);
+    lazy_page!(audit_route, crate::admin::audit::AuditPage);
+    lazy_page!(flow_designer_route, crate::approvals::designer::FlowDesignerPage);
+    lazy_page!(price_list_route, crate::admin::prices::PriceListPage);
 }
