@@ -53,6 +53,10 @@ pub fn FilterForm(
                     on:input=move |ev| form.update(|s| s.filter.text = event_target_value(&ev))/></label>
             <button type="submit" class="primary" data-testid="filter-apply">{tr("cust.filter")}</button>
             <button type="button" class="secondary" data-testid="filter-reset" on:click=move |_| apply(ListSpec::default())>{tr("cust.reset")}</button>
+            // The tag suggestions of the tag filter and of the bulk tagging, there from the start.
+            <datalist id="tag-choices">
+                {setup.tags.iter().map(|t| view! { <option value=t.clone()></option> }).collect_view()}
+            </datalist>
             <details class="more-filters" data-testid="more-filters" prop:open=move || opened.get()
                 on:toggle=move |ev| opened.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                 <summary class="button secondary" data-testid="more-filters-toggle">{tr("cust.more_filters")}{set_count}</summary>
@@ -126,9 +130,6 @@ fn MoreFilters(setup: ListSetup, shown: Vec<String>, form: RwSignal<ListSpec>) -
                 <label><span>{tr("cust.tags")}</span>
                     <input list="tag-choices" data-testid="filter-tag" prop:value=tag on:input=move |ev| set_tag(event_target_value(&ev))/></label>
             })}
-            <datalist id="tag-choices">
-                {setup.tags.iter().map(|t| view! { <option value=t.clone()></option> }).collect_view()}
-            </datalist>
             <label><span>{tr("cust.owner")}</span>
                 <select data-testid="filter-owner" prop:value=owner on:change=move |ev| set_owner(event_target_value(&ev))>
                     <option value="">{tr("admin.all")}</option>
