@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--no-build" ]; then
   scripts/setup.sh --release --test
-  export PATH="$PWD/scripts/tools:$(npm prefix -g)/bin:$HOME/.cargo/bin:$PATH"
-  cargo leptos build --release --split
+  scripts/build.sh
 fi
 bin="${CARGO_TARGET_DIR:-target}/release/crm"
 "$bin" precompress --site-root target/site > /dev/null

@@ -21,6 +21,13 @@ if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unkno
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release browser bundle compiles the standard library itself (scripts/build.sh), from the
+# toolchain's own sources.
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src$'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
+fi
+
 LEPTOS_VERSION=0.3.10
 if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
   say "installing cargo-leptos $LEPTOS_VERSION (takes about 15 minutes once)"
