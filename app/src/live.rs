@@ -6,8 +6,8 @@
 
 use leptos::prelude::*;
 
-/// An event as the server sends it to this user (fields they may not read already removed).
-pub use domain_types::live::LiveEvent;
+/// An event as this browser reads it (the server removed the fields the user may not read).
+pub use domain_types::live::ReceivedEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -21,13 +21,13 @@ pub enum Status {
 pub struct Live {
     pub status: RwSignal<Status>,
     /// The newest event received.
-    pub last: RwSignal<Option<LiveEvent>>,
+    pub last: RwSignal<Option<ReceivedEvent>>,
     /// Bumped when the server says too much was missed: pages reload their data.
     pub reset: RwSignal<u32>,
     /// Unread notifications (the bell).
     pub unread: RwSignal<i64>,
     /// Recent notifications shown briefly as toasts.
-    pub toasts: RwSignal<Vec<LiveEvent>>,
+    pub toasts: RwSignal<Vec<ReceivedEvent>>,
 }
 
 pub fn use_live() -> Option<Live> {
@@ -129,7 +129,7 @@ mod browser {
     use wasm_bindgen::JsCast;
     use web_sys::{MessageEvent, WebSocket};
 
-    use super::{Live, LiveEvent, Status};
+    use super::{Live, ReceivedEvent, Status};
 
     struct Conn {
         live: Live,
@@ -223,7 +223,7 @@ mod browser {
     struct Message {
         kind: String,
         last_id: Option<i64>,
-        event: Option<LiveEvent>,
+        event: Option<ReceivedEvent>,
     }
     domain_types::object_decoder!(Message { kind = "type", #[default] last_id, #[default] event });
 

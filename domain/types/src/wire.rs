@@ -13,19 +13,20 @@ pub use serde as __serde;
 /// `impl Deserialize` for a struct from a JSON object: `object_decoder!(Row { id, #[default] city })`.
 /// Fields marked `#[default]` may be missing (their type's default, `None` for an `Option`); the
 /// others are required. `kind = "type"` reads the field `kind` from the key `type`. Unknown keys
-/// are skipped, as the derive does.
+/// are skipped, as the derive does. A generic struct is decoded for one parameter:
+/// `object_decoder!(Event<Details> { .. })`.
 #[macro_export]
 macro_rules! object_decoder {
-    ($ty:ident { $( $(#[$default:ident])? $field:ident $(= $key:literal)? ),* $(,)? }) => {
-        impl<'de> $crate::wire::__serde::Deserialize<'de> for $ty {
+    ($ty:ident $(<$param:ty>)? { $( $(#[$default:ident])? $field:ident $(= $key:literal)? ),* $(,)? }) => {
+        impl<'de> $crate::wire::__serde::Deserialize<'de> for $ty $(<$param>)? {
             fn deserialize<D: $crate::wire::__serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 struct ObjectVisitor;
                 impl<'de> $crate::wire::__serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = $ty;
+                    type Value = $ty $(<$param>)?;
                     fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
                         f.write_str(concat!("an object for ", stringify!($ty)))
                     }
-                    fn visit_map<A: $crate::wire::__serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$ty, A::Error> {
+                    fn visit_map<A: $crate::wire::__serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<Self::Value, A::Error> {
                         $( let mut $field = ::core::option::Option::None; )*
                         while let ::core::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
                             match key.as_str() {
@@ -42,13 +43,9 @@ macro_rules! object_decoder {
     };
     (@key $field:ident $key:literal) => { $key };
     (@key $field:ident) => { stringify!($field) };
-    (@take $field:ident $map:ident $key:literal default) => { $field.unwrap_or_default() };
-    (@take $field:ident $map:ident default) => { $field.unwrap_or_default() };
-    (@take $field:ident $map:ident $key:literal) => {
-        $field.ok_or_else(|| <$map::Error as $crate::wire::__serde::de::Error>::missing_field($key))?
-    };
-    (@take $field:ident $map:ident) => {
-        $field.ok_or_else(|| <$map::Error as $crate::wire::__serde::de::Error>::missing_field(stringify!($field)))?
+    (@take $field:ident $map:ident $($key:literal)? default) => { $field.unwrap_or_default() };
+    (@take $field:ident $map:ident $($key:literal)?) => {
+        $field.ok_or_else(|| <$map::Error as $crate::wire::__serde::de::Error>::missing_field($crate::object_decoder!(@key $field $($key)?)))?
     };
 }
 

@@ -148,7 +148,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
             let about_us = live.last.get().is_some_and(|e| {
                 (e.object == "customer" && e.record_id == id)
                     || e.object == "task"
-                    || (matches!(e.object.as_str(), "contract" | "ticket" | "opportunity") && e.data.get("customer_id").and_then(|c| c.as_i64()) == Some(id))
+                    || (matches!(e.object.as_str(), "contract" | "ticket" | "opportunity") && e.data.customer_id == Some(id))
             });
             if about_us || live.reset.get() > 0 {
                 if drafts.editing.get_untracked() {
