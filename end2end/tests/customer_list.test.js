@@ -31,8 +31,9 @@ test('a manager tags a selection, filters by the tag, saves the view and exports
   await rows.nth(0).locator('[data-testid=select-row]').check();
   await rows.nth(2).locator('[data-testid=select-row]').check();
   assert.equal(await page.locator('[data-testid=selected-count]').innerText(), '已选 2 个客户');
-  // The bulk tag input's suggestions are there before the further filters are ever opened.
-  assert.equal(await page.locator('#tag-choices').count(), 1);
+  // The bulk tag input has its suggestions before the further filters are ever opened.
+  const suggestions = await page.getAttribute('[data-testid=bulk-tag]', 'list');
+  assert.equal(await page.locator(`datalist#${suggestions}`).count(), 1);
   await page.fill('[data-testid=bulk-tag]', '展会2026');
   await page.click('[data-testid=bulk-add-tag]');
   await page.locator('[data-testid=bulk-result]').waitFor();
@@ -40,6 +41,9 @@ test('a manager tags a selection, filters by the tag, saves the view and exports
 
   // The tag filter is among those behind "more filters", fetched on first opening.
   await page.click('[data-testid=more-filters-toggle]');
+  await page.locator('[data-testid=filter-tag]').waitFor();
+  // The tag filter suggests the tag just given.
+  assert.equal(await page.locator('datalist#tag-choices option[value="展会2026"]').count(), 1);
   await page.fill('[data-testid=filter-tag]', '展会2026');
   await page.click('[data-testid=filter-apply]');
   await waitForCount(page, 2);

@@ -158,9 +158,24 @@ fn refusal_key(reason: &str) -> &'static str {
     }
 }
 
-/// What the last bulk action or export did.
+/// What the last bulk action or export did. Its code is fetched with the first report.
 #[component]
 pub fn BulkReport(tools: ListTools) -> impl IntoView {
+    let any = move || tools.bulk.with(Option::is_some) || tools.exported.with(Option::is_some);
+    view! {
+        <Show when=any>
+            <Suspense fallback=|| ()>{Suspend::new(reports(tools))}</Suspense>
+        </Show>
+    }
+}
+
+#[lazy]
+fn reports(tools: ListTools) -> AnyView {
+    view! { <Reports tools/> }.into_any()
+}
+
+#[component]
+fn Reports(tools: ListTools) -> impl IntoView {
     let lang = use_lang();
     view! {
         {move || tools.bulk.get().map(|r| {
@@ -261,7 +276,8 @@ fn SelectionActions(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, spec: L
         </Show>
         <Show when=move || can_tag>
             <form class="inline" on:submit=move |ev| ev.prevent_default()>
-                <input bind:value=tag list="tag-choices" placeholder=move || t(lang.get(), "cust.tags") data-testid="bulk-tag"/>
+                <input bind:value=tag list="bulk-tag-choices" placeholder=move || t(lang.get(), "cust.tags") data-testid="bulk-tag"/>
+                {crate::customers::tags::tag_choices("bulk-tag-choices", &setup.tags)}
                 <button type="button" class="secondary" data-testid="bulk-add-tag" disabled=busy on:click=move |_| run(BulkRequest::AddTag { tag: tag.get_untracked() })>{tr("bulk.add_tag")}</button>
                 <button type="button" class="secondary" data-testid="bulk-remove-tag" disabled=busy on:click=move |_| run(BulkRequest::RemoveTag { tag: tag.get_untracked() })>{tr("bulk.remove_tag")}</button>
             </form>

@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 
 use crate::customers::spec::{Filter, ListSetup, ListSpec};
+use crate::customers::tags::tag_choices;
 use crate::customers::views::ColumnPicker;
 use crate::i18n::{t, tr, use_lang};
 
@@ -53,10 +54,6 @@ pub fn FilterForm(
                     on:input=move |ev| form.update(|s| s.filter.text = event_target_value(&ev))/></label>
             <button type="submit" class="primary" data-testid="filter-apply">{tr("cust.filter")}</button>
             <button type="button" class="secondary" data-testid="filter-reset" on:click=move |_| apply(ListSpec::default())>{tr("cust.reset")}</button>
-            // The tag suggestions of the tag filter and of the bulk tagging, there from the start.
-            <datalist id="tag-choices">
-                {setup.tags.iter().map(|t| view! { <option value=t.clone()></option> }).collect_view()}
-            </datalist>
             <details class="more-filters" data-testid="more-filters" prop:open=move || opened.get()
                 on:toggle=move |ev| opened.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                 <summary class="button secondary" data-testid="more-filters-toggle">{tr("cust.more_filters")}{set_count}</summary>
@@ -129,6 +126,7 @@ fn MoreFilters(setup: ListSetup, shown: Vec<String>, form: RwSignal<ListSpec>) -
             {read_tags.then(|| view! {
                 <label><span>{tr("cust.tags")}</span>
                     <input list="tag-choices" data-testid="filter-tag" prop:value=tag on:input=move |ev| set_tag(event_target_value(&ev))/></label>
+                {tag_choices("tag-choices", &setup.tags)}
             })}
             <label><span>{tr("cust.owner")}</span>
                 <select data-testid="filter-owner" prop:value=owner on:change=move |ev| set_owner(event_target_value(&ev))>

@@ -7,4 +7,5 @@ pub mod filters;
 pub mod list;
 pub mod rows;
 pub mod spec;
+pub mod tags;
 pub mod views;
