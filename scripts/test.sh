@@ -19,7 +19,7 @@ python3 scripts/module_cycles.py domain/src > /dev/null && python3 scripts/modul
 
 echo "== build (release server and split browser bundle, as shipped) =="
 start=$(date +%s)
-cargo leptos build --release --split
+scripts/build.sh
 echo "build took $(( $(date +%s) - start )) s"
 target_dir="${CARGO_TARGET_DIR:-target}"
 export CRM_BIN="$target_dir/release/crm"
@@ -38,8 +38,11 @@ echo "== bundle size (first load and per chunk, brotli) =="
 # main WASM 327.1 kB; then 360 kB / 330 kB until the chunks' names got short hashes and the first
 # download's JSON types object-only decoders: 346.8 kB, main WASM 324.7 kB; then 350 kB / 327 kB
 # until the list's further filters were fetched on first opening and the lazily loaded pages
-# shared one route view type: 337.9 kB, main WASM 315.4 kB).
-CRM_FIRST_LOAD_BUDGET="${CRM_FIRST_LOAD_BUDGET:-340000}" CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-317000}" \
+# shared one route view type: 337.9 kB, main WASM 315.4 kB; then 340 kB / 317 kB until the browser
+# bundle got its own standard library with panics that abort at once (scripts/build.sh) and the
+# live events, the toasts and the bulk report left the first download: 298.2 kB, main WASM
+# 275.1 kB). The first load now meets its goal, so only the per-file limit is raised.
+CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-277000}" \
   scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
 size_status=${PIPESTATUS[0]}
 
