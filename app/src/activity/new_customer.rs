@@ -8,6 +8,7 @@ use leptos::server_fn::codec::Json;
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::ui::action_error::{error_of, ActionError};
+use crate::ui::first_use::OnFirstUse;
 
 #[server(endpoint = "customers/create", input = Json)]
 pub async fn create_customer(form: CustomerInput) -> Result<i64, AppError> {
@@ -25,11 +26,8 @@ pub fn NewCustomer() -> impl IntoView {
     view! {
         <details class="new-customer" data-testid="new-customer" on:toggle=move |_| opened.set(true)>
             <summary class="button secondary">{tr("cust.new")}</summary>
-            <Show when=move || opened.get()>
-                <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
-                    {Suspend::new(new_customer_form())}
-                </Suspense>
-            </Show>
+            <OnFirstUse when=opened part=new_customer_form
+                fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }/>
         </details>
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::customers::spec::{ListSetup, ListSpec};
 use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::first_use::OnFirstUse;
 
 /// A bulk action as the browser posts it (`{"AddTag": {"tag": ..}}`); the domain's BulkAction
 /// takes tags as parsed values.
@@ -163,9 +164,7 @@ fn refusal_key(reason: &str) -> &'static str {
 pub fn BulkReport(tools: ListTools) -> impl IntoView {
     let any = move || tools.bulk.with(Option::is_some) || tools.exported.with(Option::is_some);
     view! {
-        <Show when=any>
-            <Suspense fallback=|| ()>{Suspend::new(reports(tools))}</Suspense>
-        </Show>
+        <OnFirstUse when=Signal::derive(any) part=move || reports(tools)/>
     }
 }
 
@@ -219,14 +218,10 @@ pub fn BulkBar(setup: ListSetup, selected: RwSignal<BTreeSet<i64>>, spec: ListSp
     let args = StoredValue::new((setup, spec));
     view! {
         <div class="bulk-bar" data-testid="bulk-bar">
-            <Show when=any>
-                <Suspense fallback=|| ()>
-                    {Suspend::new({
-                        let (setup, spec) = args.get_value();
-                        selection_actions(setup, selected, spec, tools)
-                    })}
-                </Suspense>
-            </Show>
+            <OnFirstUse when=Signal::derive(any) part=move || {
+                let (setup, spec) = args.get_value();
+                selection_actions(setup, selected, spec, tools)
+            }/>
             <Show when=move || can_export && !any()>
                 <button class="secondary" data-testid="export-all" disabled=move || tools.busy.get() on:click={
                     let spec = all_spec.clone();

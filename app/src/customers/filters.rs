@@ -12,6 +12,7 @@ use crate::customers::spec::{Filter, ListSetup, ListSpec};
 use crate::customers::tags::tag_choices;
 use crate::customers::views::ColumnPicker;
 use crate::i18n::{t, tr, use_lang};
+use crate::ui::first_use::OnFirstUse;
 
 fn sort_key(s: &str) -> &'static str {
     match s {
@@ -57,16 +58,8 @@ pub fn FilterForm(
             <details class="more-filters" data-testid="more-filters" prop:open=move || opened.get()
                 on:toggle=move |ev| opened.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                 <summary class="button secondary" data-testid="more-filters-toggle">{tr("cust.more_filters")}{set_count}</summary>
-                <Show when=move || opened.get()>
-                    {
-                        let (setup, shown) = (setup.clone(), shown.clone());
-                        view! {
-                            <Suspense fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }>
-                                {Suspend::new(more_filters(setup, shown, form))}
-                            </Suspense>
-                        }
-                    }
-                </Show>
+                <OnFirstUse when=opened part=move || more_filters(setup.clone(), shown.clone(), form)
+                    fallback=move || view! { <p class="loading">{tr("shell.loading")}</p> }/>
             </details>
         </form>
     }

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{t, tr, use_lang};
 use crate::live::{record_href, use_live};
 use crate::notifications::inbox::{describe, mark_all_notifications_read, mark_notifications_read, notification_count, notification_list, UNREAD_CAP};
+use crate::ui::first_use::OnFirstUse;
 use crate::ui::format::format_utc;
 
 /// Loads the unread count once the page runs in the browser (the server renders the bell empty,
@@ -42,11 +43,8 @@ pub fn Bell() -> impl IntoView {
                 </svg>
                 {move || badge().map(|b| view! { <span class="bell-count" data-testid="bell-count">{b}</span> })}
             </button>
-            <Show when=move || open.get()>
-                <Suspense fallback=|| view! { <div class="bell-panel"><p class="loading">{tr("shell.loading")}</p></div> }>
-                    {Suspend::new(bell_panel(open))}
-                </Suspense>
-            </Show>
+            <OnFirstUse when=open part=move || bell_panel(open)
+                fallback=|| view! { <div class="bell-panel"><p class="loading">{tr("shell.loading")}</p></div> }/>
         </div>
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::i18n::{tr, use_lang};
 use crate::live::{record_href, use_live, Live, Status};
 use crate::notifications::inbox::describe;
+use crate::ui::first_use::OnFirstUse;
 
 /// Notifications that just arrived, shown for a few seconds; and the connection's state. The
 /// toasts' code is fetched with the first of them: a session may see none.
@@ -17,9 +18,7 @@ pub fn LiveOverlay() -> impl IntoView {
             <div class="live-status" data-testid="live-status">{tr("live.reconnecting")}</div>
         </Show>
         <div class="toasts" data-live=move || live.status.get().code()>
-            <Show when=move || live.toasts.with(|t| !t.is_empty())>
-                <Suspense fallback=|| ()>{Suspend::new(toasts(live))}</Suspense>
-            </Show>
+            <OnFirstUse when=Signal::derive(move || live.toasts.with(|t| !t.is_empty())) part=move || toasts(live)/>
         </div>
     }
 }
