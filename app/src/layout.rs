@@ -2,6 +2,7 @@
 //! Entries the user may not use are not shown.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
@@ -33,7 +34,8 @@ pub fn AppLayout() -> impl IntoView {
     crate::approvals::badge::provide_waiting_count();
     let lang = use_lang();
     let menu_open = RwSignal::new(false);
-    let sign_out_action = ServerAction::<crate::auth::SignOut>::new();
+    // A plain action, as on the sign-in page (see there).
+    let sign_out_action = Action::new(|input: &crate::auth::SignOut| input.clone().run_on_client());
     Effect::new(move |_| {
         if sign_out_action.value().get().is_some() {
             go_to_sign_in();

@@ -37,6 +37,9 @@ pub use root::{shell, App};
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // The release bundle aborts on a panic without running hooks (scripts/build.sh); the hook's
+    // message helps in development builds only.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // What `leptos::mount::hydrate_lazy` does, plus a mark once everything has hydrated: a lazily
     // loaded page hydrates only after its chunk arrives, and until then its buttons do nothing.

@@ -8,7 +8,9 @@ use crate::i18n::{switch_lang, tr, use_lang, Lang};
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<SignIn>::new();
+    // A plain action calling the server function: `ServerAction` would also bring the decoding of
+    // errors a no-script form post leaves in the URL (base64 and all) into the first download.
+    let action = Action::new(|input: &SignIn| input.clone().run_on_client());
     let pending = action.pending();
     let login_input = NodeRef::<leptos::html::Input>::new();
     let password_input = NodeRef::<leptos::html::Input>::new();
