@@ -89,13 +89,208 @@ def function_names(body):
     return names
 
 
+B62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+BASIC = {"a": "i8", "b": "bool", "c": "char", "d": "f64", "e": "str", "f": "f32", "h": "u8", "i": "isize",
+         "j": "usize", "l": "i32", "m": "u32", "n": "i128", "o": "u128", "s": "i16", "t": "u16", "u": "()",
+         "v": "...", "x": "i64", "y": "u64", "z": "!", "p": "_"}
+
+
+class V0:
+    """Rust's v0 mangling (_R...): a path back to text, and the crate its code was written in."""
+
+    def __init__(self, s):
+        self.s, self.pos, self.depth = s, 0, 0
+
+    def peek(self):
+        return self.s[self.pos] if self.pos < len(self.s) else ""
+
+    def take(self, c):
+        if self.peek() == c:
+            self.pos += 1
+            return True
+        return False
+
+    def next(self):
+        c = self.peek()
+        if not c:
+            raise ValueError("end")
+        self.pos += 1
+        return c
+
+    def base62(self):
+        if self.take("_"):
+            return 0
+        n = 0
+        while True:
+            c = self.next()
+            if c == "_":
+                return n + 1
+            n = n * 62 + B62.index(c)
+
+    def decimal(self):
+        m = re.match(r"0|[1-9]\d*", self.s[self.pos:])  # no leading zeros: "00" is two numbers
+        if not m:
+            raise ValueError("number")
+        self.pos += len(m.group())
+        return int(m.group())
+
+    def ident(self):
+        if self.take("s"):
+            self.base62()
+        self.take("u")
+        n = self.decimal()
+        self.take("_")
+        text = self.s[self.pos:self.pos + n]
+        self.pos += n
+        return text
+
+    def backref(self, parse):
+        target = self.base62()
+        saved = self.pos
+        self.pos = target
+        self.depth += 1
+        if self.depth > 64:
+            raise ValueError("deep")
+        result = parse()
+        self.depth -= 1
+        self.pos = saved
+        return result
+
+    def path(self):
+        """(text, crate)"""
+        c = self.next()
+        if c == "C":
+            name = self.ident()
+            return name, name
+        if c == "N":
+            ns = self.next()
+            inner, crate = self.path()
+            name = self.ident()
+            if ns == "C":
+                name = "{closure}"
+            elif ns == "S":
+                name = "{shim}"
+            return (f"{inner}::{name}" if name else inner), crate
+        if c == "M":
+            if self.take("s"):
+                self.base62()
+            _, crate = self.path()
+            ty = self.type_()
+            return f"<{ty}>", crate
+        if c == "X":
+            if self.take("s"):
+                self.base62()
+            _, crate = self.path()
+            ty = self.type_()
+            trait, _ = self.path()
+            return f"<{ty} as {trait}>", crate
+        if c == "Y":
+            ty = self.type_()
+            trait, crate = self.path()
+            return f"<{ty} as {trait}>", crate
+        if c == "I":
+            inner, crate = self.path()
+            args = []
+            while not self.take("E"):
+                args.append(self.generic_arg())
+            return f"{inner}<{', '.join(a for a in args if a)}>", crate
+        if c == "B":
+            return self.backref(self.path)
+        raise ValueError(f"path {c}")
+
+    def generic_arg(self):
+        if self.take("L"):
+            self.base62()
+            return ""
+        if self.take("K"):
+            return self.const()
+        return self.type_()
+
+    def const(self):
+        if self.take("B"):
+            return self.backref(self.const)
+        if self.take("p"):
+            return "_"
+        self.type_()
+        self.take("n")
+        digits = re.match(r"[0-9a-f]*", self.s[self.pos:]).group()
+        self.pos += len(digits)
+        if not self.take("_"):
+            raise ValueError("const")
+        return str(int(digits, 16)) if digits else "0"
+
+    def type_(self):
+        c = self.peek()
+        if c in BASIC:
+            self.pos += 1
+            return BASIC[c]
+        if c in "CMXYNI":
+            return self.path()[0]
+        self.pos += 1
+        if c == "B":
+            return self.backref(self.type_)
+        if c == "A":
+            t = self.type_()
+            return f"[{t}; {self.const()}]"
+        if c == "S":
+            return f"[{self.type_()}]"
+        if c == "T":
+            items = []
+            while not self.take("E"):
+                items.append(self.type_())
+            return f"({', '.join(items)})"
+        if c in "RQ":
+            if self.take("L"):
+                self.base62()
+            return ("&" if c == "R" else "&mut ") + self.type_()
+        if c in "PO":
+            return ("*const " if c == "P" else "*mut ") + self.type_()
+        if c == "F":
+            if self.take("G"):
+                self.base62()
+            self.take("U")
+            if self.take("K"):
+                if not self.take("C"):
+                    self.ident()
+            args = []
+            while not self.take("E"):
+                args.append(self.type_())
+            ret = self.type_()
+            return f"fn({', '.join(args)}) -> {ret}"
+        if c == "D":
+            if self.take("G"):
+                self.base62()
+            bounds = []
+            while not self.take("E"):
+                bound = self.path()[0]
+                while self.take("p"):
+                    self.ident()
+                    self.type_()
+                bounds.append(bound)
+            if self.take("L"):
+                self.base62()
+            return "dyn " + " + ".join(bounds)
+        raise ValueError(f"type {c}")
+
+
+def demangle_v0(name):
+    """(text, crate) of a v0 name, or (name, None) when it cannot be read."""
+    body = re.sub(r"\.llvm\.\d+$", "", name)[2:]
+    m = re.match(r"\d*", body)
+    parser = V0(body[m.end():])
+    try:
+        return parser.path()
+    except (ValueError, IndexError):
+        return name, None
+
+
 ESCAPES = {"LT": "<", "GT": ">", "C": ",", "RF": "&", "LP": "(", "RP": ")", "BP": "*", "SP": "@"}
 
 
 def demangle(name):
     """Rust's legacy mangling (_ZN...E) back to a path; other names are returned as they are."""
     if name.startswith("_R"):
-        return demangle_v0(name)
+        return demangle_v0(name)[0]
     if not name.startswith("_ZN"):
         return name
     pos, parts = 3, []
@@ -117,20 +312,15 @@ def demangle(name):
     return "::".join(parts)
 
 
-def demangle_v0(name):
-    """Rust's v0 mangling (_R...), roughly: the identifiers in order, joined by ::."""
-    idents = []
-    for m in re.finditer(r"(?:Cs[0-9A-Za-z]+_)?(\d+)", name[2:]):
-        n = int(m.group(1))
-        ident = name[2 + m.end():2 + m.end() + n]
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", ident) and len(ident) == n:
-            idents.append(ident)
-    return "::".join(idents) if idents else name
-
-
 def crate_of(name):
-    # The first path segment: "<either_of::Either<A,B> as Trait>::f" counts for either_of,
-    # "<T as tachys::view::Render>::f" for tachys.
+    """The crate a function's code was written in. v0 names (the standard library built for the
+    bundle) carry it in their structure; for legacy ones the first path segment stands in:
+    "<either_of::Either<A,B> as Trait>::f" counts for either_of."""
+    if name.startswith("_R"):
+        crate = demangle_v0(name)[1]
+        if crate:
+            return crate
+    name = demangle(name)
     m = re.search(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
     return m.group(1) if m else name
 
@@ -155,12 +345,12 @@ def main():
             names = function_names(body) or names
     # Shares of what the browser runs (code and data), not of the names section.
     total = sum(bodies) + data
-    items = [(size, demangle(names.get(imports + i, f"function[{imports + i}]"))) for i, size in enumerate(bodies)]
+    items = [(size, names.get(imports + i, f"function[{imports + i}]")) for i, size in enumerate(bodies)]
     items.sort(reverse=True)
     print(f"{path}: {total} bytes, {len(bodies)} functions, code {sum(bodies)} bytes, data {data} bytes")
     print(f"\n| # | bytes | % | function |\n|---|---|---|---|")
     for rank, (size, name) in enumerate(items[:top], 1):
-        print(f"| {rank} | {size} | {100 * size / total:.1f} | `{name[:110]}` |")
+        print(f"| {rank} | {size} | {100 * size / total:.1f} | `{demangle(name)[:110]}` |")
     per_crate = defaultdict(int)
     for size, name in items:
         per_crate[crate_of(name)] += size
