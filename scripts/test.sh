@@ -41,8 +41,10 @@ echo "== bundle size (first load and per chunk, brotli) =="
 # shared one route view type: 337.9 kB, main WASM 315.4 kB; then 340 kB / 317 kB until the browser
 # bundle got its own standard library with panics that abort at once (scripts/build.sh) and the
 # live events, the toasts and the bulk report left the first download: 298.2 kB, main WASM
-# 275.1 kB). The first load now meets its goal, so only the per-file limit is raised.
-CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-277000}" \
+# 275.1 kB; then 277 kB until the parts fetched on first use shared one component and the sign-in
+# and sign-out actions stopped bringing base64: 295.7 kB, main WASM 272.5 kB). The first load
+# meets its goal, so only the per-file limit is raised.
+CRM_CHUNK_LIMIT="${CRM_CHUNK_LIMIT:-274000}" \
   scripts/bundle-size.sh --no-build 2>&1 | tee "$log_dir/size.log"
 size_status=${PIPESTATUS[0]}
 
