@@ -28,10 +28,22 @@ if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src$'; then
   rustup component add rust-src
 fi
 
+# cargo-leptos with one change to its WASM splitter (scripts/splitter/README.md): built from the
+# two crates as published on crates.io (checked against their SHA-256) plus the patch there.
 LEPTOS_VERSION=0.3.10
-if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
-  say "installing cargo-leptos $LEPTOS_VERSION (takes about 15 minutes once)"
-  cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked
+# The version the patch gives the build; raise its last number with every change to the patch.
+LEPTOS_BUILD="$LEPTOS_VERSION+crm.1"
+if ! cargo leptos --version 2>/dev/null | grep -qF "$LEPTOS_BUILD"; then
+  say "building cargo-leptos $LEPTOS_BUILD (takes about 15 minutes once)"
+  src="$(mktemp -d)"
+  while read -r crate version sha256; do
+    curl -sSfL --retry 3 -o "$src/$crate.crate" "https://static.crates.io/crates/$crate/$crate-$version.crate"
+    echo "$sha256  $src/$crate.crate" | sha256sum --check --quiet
+    tar -xzf "$src/$crate.crate" -C "$src"
+  done < scripts/splitter/crates.txt
+  patch --quiet -d "$src" -p1 < scripts/splitter/chunk-grouping.patch
+  cargo install --locked --force --path "$src/cargo-leptos-$LEPTOS_VERSION"
+  rm -rf "$src"
 fi
 
 # wasm-bindgen's CLI must match the library version in Cargo.lock exactly.
