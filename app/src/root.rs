@@ -12,6 +12,8 @@ use crate::pages::{area::Guarded, dashboard::Dashboard, login::LoginPage, not_fo
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    #[cfg(feature = "ssr")]
+    crate::preload_start_app();
     view! {
         <!DOCTYPE html>
         <html lang=lang.html_lang()>
