@@ -42,33 +42,5 @@ pub fn hydrate() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     _ = any_spawner::Executor::init_wasm_bindgen();
-    leptos::task::spawn_local(start_app());
-}
-
-/// The app itself is a split module (a `#[lazy]` function), so that the main WASM holds only the
-/// start above and the code of the first page comes in a few files of bounded size: the build
-/// tells the splitter this module is loaded at start (`WASM_SPLIT_PRELOAD` in scripts/build.sh).
-/// What `leptos::mount::hydrate_lazy` does, plus a mark once everything has hydrated: a lazily
-/// loaded page hydrates only after its chunk arrives, and until then its buttons do nothing.
-#[leptos::prelude::lazy]
-async fn start_app() {
-    #[cfg(feature = "hydrate")]
-    {
-        let body = leptos::prelude::document().body().expect("a <body>");
-        let mounted = leptos::mount::hydrate_from_async(body.clone(), App).await;
-        mounted.forget();
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
-}
-
-/// Called while the server renders a page: on the server, calling a `#[lazy]` function only marks
-/// its files for `<link rel="preload">` in the page's head, so the browser fetches the app's
-/// start-up files alongside the main WASM rather than after it.
-#[cfg(feature = "ssr")]
-pub fn preload_start_app() {
-    use std::future::Future;
-    let mut start = std::pin::pin!(start_app());
-    let _ = start
-        .as_mut()
-        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+    leptos::task::spawn_local(root::start_app());
 }

@@ -13,7 +13,7 @@ use crate::pages::{area::Guarded, dashboard::Dashboard, login::LoginPage, not_fo
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     #[cfg(feature = "ssr")]
-    crate::preload_start_app();
+    preload_start_app();
     view! {
         <!DOCTYPE html>
         <html lang=lang.html_lang()>
@@ -32,6 +32,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The app itself is a split module (a `#[lazy]` function, awaited by `hydrate()` in lib.rs), so
+/// that the main WASM holds only that start and the code of the first page comes in few files of
+/// bounded size: the build tells the splitter this module is loaded at start (`WASM_SPLIT_PRELOAD`
+/// in scripts/build.sh). What `leptos::mount::hydrate_lazy` does, plus a mark once everything has
+/// hydrated: a lazily loaded page hydrates only after its chunk arrives, and until then its
+/// buttons do nothing.
+#[lazy]
+pub(crate) async fn start_app() {
+    #[cfg(feature = "hydrate")]
+    {
+        let body = document().body().expect("a <body>");
+        let mounted = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        mounted.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// Called while the server renders a page: on the server, calling a `#[lazy]` function only marks
+/// its files for `<link rel="preload">` in the page's head, so the browser fetches the app's
+/// start-up files alongside the main WASM rather than after it.
+#[cfg(feature = "ssr")]
+fn preload_start_app() {
+    use std::future::Future;
+    let mut start = std::pin::pin!(start_app());
+    let _ = start
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
 }
 
 #[component]
