@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/scripts/tools:$(npm prefix -g)/bin:$HOME/.cargo/bin:$PATH"
 # --split: every page but sign-in, the shell, the landing page and the customer list is its own
 # chunk, fetched when first visited.
-# The app's start-up is its own split module (`start_app` in app/src/lib.rs); the splitter built by
+# The app's start-up is its own split module (`start_app` in app/src/root.rs); the splitter built by
 # scripts/setup.sh (scripts/splitter) puts what it needs into the main file up to 822,000 bytes
 # (before wasm-opt) and the rest into one part, which keeps both under 150 kB brotli with the fewest
 # files, and merges the pages' shared chunks under 10 kB into one part.
